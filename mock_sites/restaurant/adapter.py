@@ -1,0 +1,71 @@
+"""The restaurant site as the web environment sees it (implements `envs.site.SiteAdapter`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+
+from envs.page import Element
+from envs.site import ExpertView
+from mock_sites.restaurant import evaluator, expert, reading, tasks, user
+from mock_sites.restaurant.app import create_app
+from mock_sites.restaurant.state import SessionState
+
+CONFIRMATION_URL = re.compile(r"^/reservations/TT-[A-Z0-9]{6}$")
+SEATING_QUESTION = "Where would you like to sit: inside, outside on the patio, or at the bar?"
+UNAVAILABLE_ANSWER = "No table is available for this request, so I did not book anything."
+
+
+class RestaurantSite:
+    """Adapter between the TableTop site and `envs.web_env.WebAgentEnv`."""
+
+    name = "restaurant"
+
+    def create_app(self, sandbox_token: str, catalogue_seed: int = 0) -> Flask:
+        return create_app(catalogue_seed=catalogue_seed, sandbox_token=sandbox_token)
+
+    def load_tasks(self, split: str) -> tuple[tasks.Task, ...]:
+        return tasks.load_suite(split)
+
+    def task_by_id(self, task_id: str) -> tasks.Task:
+        try:
+            return tasks.task_index()[task_id]
+        except KeyError:
+            raise KeyError(f"unknown task id {task_id!r}; ids look like 'dev-0007'") from None
+
+    def coerce_task(self, task: Any) -> tasks.Task:
+        return task if isinstance(task, tasks.Task) else tasks.Task.model_validate(task)
+
+    def initial_session(self, task: tasks.Task, episode_seed: int) -> dict:
+        state = SessionState(
+            default_city=task.start.default_city,
+            cookie_banner_pending=task.start.cookie_banner,
+            promo_pending=task.start.promo_modal,
+            identity=task.start.signed_in_as,
+            episode_seed=episode_seed,
+        )
+        return state.model_dump(mode="json")
+
+    def is_terminal(self, url: str) -> bool:
+        return bool(CONFIRMATION_URL.match(url))
+
+    def evaluate(self, task: tasks.Task, bookings: list[dict], stop_answer: str | None) -> evaluator.Evaluation:
+        return evaluator.evaluate(task, bookings, stop_answer)
+
+    def expert_action(self, view: ExpertView) -> str:
+        return expert.next_action(view)
+
+    def answer_user(self, task: tasks.Task, question: str) -> str:
+        return user.answer(task, question)
+
+    def fill_candidates(self, instruction: str, dialogue: tuple[tuple[str, str], ...], element: Element) -> list[str]:
+        text = " ".join([instruction, *(answer for _, answer in dialogue)])
+        return reading.candidates_for_field(element.name, reading.read_request(text))
+
+    def questions(self) -> list[str]:
+        return [SEATING_QUESTION]
+
+    def stop_answers(self) -> list[str]:
+        return [UNAVAILABLE_ANSWER]
