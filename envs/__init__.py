@@ -5,4 +5,4 @@ from gymnasium.envs.registration import register, registry
 RESTAURANT_ENV_ID = "agentq/Restaurant-v0"
 
 if RESTAURANT_ENV_ID not in registry:
-    register(id=RESTAURANT_ENV_ID, entry_point="envs.restaurant:make_restaurant_env", disable_env_checker=True)
+    register(id=RESTAURANT_ENV_ID, entry_point="envs.restaurant:make_restaurant_env", disable_env_checker=True, order_enforce=False)

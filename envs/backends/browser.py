@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 
+import psutil
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -29,6 +31,31 @@ READ_PAGE_JS = """(selector) => {
 }"""
 
 
+class _SharedPlaywright:
+    """One Playwright driver per thread (the sync API allows no more), shared by reference count."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def acquire(self):
+        local = self._local
+        if getattr(local, "count", 0) == 0:
+            local.playwright = sync_playwright().start()
+            local.count = 0
+        local.count += 1
+        return local.playwright
+
+    def release(self) -> None:
+        local = self._local
+        local.count -= 1
+        if local.count == 0:
+            playwright, local.playwright = local.playwright, None
+            playwright.stop()
+
+
+_PLAYWRIGHT = _SharedPlaywright()
+
+
 class BrowserBackend(Backend):
     """One Chromium per backend, a fresh browser context (cookies, storage) per episode."""
 
@@ -43,19 +70,23 @@ class BrowserBackend(Backend):
         self.browser = None
         self.context = None
         self.page = None
+        self._pid: int | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def _launch(self) -> None:
         if self._playwright is None:
-            self._playwright = sync_playwright().start()
+            self._playwright = _PLAYWRIGHT.acquire()
         try:
             default = self._playwright.chromium.executable_path
         except PlaywrightError:
             default = None
         executable = find_chromium(self.chromium_path, default)
+        before = _chromium_main_pids()
         self.browser = self._playwright.chromium.launch(
             executable_path=executable, headless=self.headless, args=CHROMIUM_ARGS
         )
+        started = _chromium_main_pids() - before
+        self._pid = min(started) if started else None
 
     def healthy(self) -> bool:
         return self.browser is not None and self.browser.is_connected()
@@ -95,7 +126,7 @@ class BrowserBackend(Backend):
         for closer in (
             lambda: self.context and self.context.close(),
             lambda: self.browser and self.browser.close(),
-            lambda: self._playwright and self._playwright.stop(),
+            lambda: self._playwright and _PLAYWRIGHT.release(),
         ):
             try:
                 closer()
@@ -167,13 +198,17 @@ class BrowserBackend(Backend):
         return self._guard(lambda: self.page.screenshot(type="png"))
 
     def browser_pid(self) -> int | None:
-        """The Chromium main process id (for crash tests and leak checks), where it can be found."""
-        import psutil
+        """The process id of this backend's Chromium (for crash tests and leak checks)."""
+        return self._pid
 
-        for child in psutil.Process().children(recursive=True):
-            try:
-                if "chrom" in child.name().lower() and "--type=" not in " ".join(child.cmdline()):
-                    return child.pid
-            except psutil.Error:
-                continue
-        return None
+
+def _chromium_main_pids() -> set[int]:
+    """Chromium main processes started by this process (helpers carry a --type= flag)."""
+    pids = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in child.name().lower() and not any(a.startswith("--type=") for a in child.cmdline()):
+                pids.add(child.pid)
+        except psutil.Error:
+            continue
+    return pids

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
-NAME_PATTERN = re.compile(rf"(?:name:?|name is|for|as)\s+({NAME_WORD})\s+({NAME_WORD})")
+NAME_PATTERN = re.compile(rf"(?:[Nn]ame:?|[Nn]ame is|for|as)\s+({NAME_WORD})\s+({NAME_WORD})")
 PHONE_PATTERN = re.compile(r"(\+1[\s.]?)?\(?\b(\d{3})\)?[\s.-]?(\d{3})[\s.-](\d{4})\b")
 EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 QUOTED_PATTERN = re.compile(r"[\"“]([^\"”]{2,300})[\"”]")
