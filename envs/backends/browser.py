@@ -71,6 +71,7 @@ class BrowserBackend(Backend):
         self.context = None
         self.page = None
         self._pid: int | None = None
+        self._cached: PageView | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def _launch(self) -> None:
@@ -143,8 +144,19 @@ class BrowserBackend(Backend):
             raise
 
     # -- operations ------------------------------------------------------------------------
+    def _loaded(self, response) -> None:
+        """Remember the page a navigation brought: the server's HTML, nothing typed yet.
+
+        The site runs no scripts, so the document is exactly that HTML; reading it from the
+        response saves a round trip to the renderer on every navigation.
+        """
+        if response is None:
+            self._cached = None
+            return
+        self._cached = PageView(url=local_url(self.page.url), html=response.text(), values={}, status=response.status)
+
     def goto(self, path: str) -> None:
-        self._guard(lambda: self.page.goto(self.base_url + path, wait_until="load"))
+        self._guard(lambda: self._loaded(self.page.goto(self.base_url + path, wait_until="load")))
 
     def _locator(self, element: Element):
         return self.page.locator(INTERACTIVE_SELECTOR).nth(element.id - 1)
@@ -156,20 +168,34 @@ class BrowserBackend(Backend):
 
         def run() -> None:
             if navigates:
-                with self.page.expect_navigation(wait_until="load"):
+                with self.page.expect_navigation(wait_until="load") as navigation:
                     self._locator(element).click()
+                self._loaded(navigation.value)
             else:
                 self._locator(element).click()
+                self._cached = None
 
         self._guard(run)
 
     def fill(self, element: Element, text: str) -> None:
         self._guard(lambda: self._locator(element).fill(text))
+        self._typed(element, text)
 
     def select(self, element: Element, value: str) -> None:
         self._guard(lambda: self._locator(element).select_option(value=value))
+        self._typed(element, value)
+
+    def _typed(self, element: Element, value: str) -> None:
+        if self._cached is not None:
+            self._cached = PageView(self._cached.url, self._cached.html, {**self._cached.values, element.id: value}, self._cached.status)
 
     def view(self) -> PageView:
+        if self._cached is not None:
+            return self._cached
+        return self.read_dom()
+
+    def read_dom(self) -> PageView:
+        """The live document and field values, read from the renderer."""
         data = self._guard(lambda: self.page.evaluate(READ_PAGE_JS, INTERACTIVE_SELECTOR))
         values = {int(k): v for k, v in data["values"].items()}
         return PageView(url=local_url(self.page.url), html=data["html"], values=values)
