@@ -60,15 +60,20 @@ class RestaurantWorker:
         self._search: gym.Env | None = None
 
     # -- envs ------------------------------------------------------------------------------
+    @classmethod
+    def list_tasks(cls, env: Any, split: str) -> list[dict]:
+        """Ids and difficulties of a frozen suite (the runner samples from these)."""
+        from mock_sites.restaurant.tasks import load_suite
+
+        return [{"id": t.id, "difficulty": t.difficulty} for t in load_suite(split)]
+
     def _make(self, backend: str) -> gym.Env:
-        options = dict(self.config.options)
         return gym.make(
             "agentq/Restaurant-v0",
             backend=backend,
-            split=options.pop("split", "dev"),
             max_steps=self.config.max_steps,
             catalogue_seed=self.config.catalogue_seed,
-            **options,
+            **self.config.options,
         )
 
     @property

@@ -1,0 +1,188 @@
+"""PNG plots of a run: success vs sweep value, success by difficulty, saved search trees."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+
+from agentq.report import point_label  # noqa: E402
+from agentq.results import RunFolder, tmp_path  # noqa: E402
+
+MAX_TREE_PLOTS = 3
+
+
+def _save(fig: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_path(path)
+    try:
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _rel_key(key: str) -> str:
+    parts = key.split(".", 2)
+    return parts[2] if len(parts) == 3 and parts[0] == "agents" else key
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _values(summary: list[dict[str, Any]], rel: str) -> set[float]:
+    return {float(v) for g in summary for k, v in g["sweep_point"].items() if _rel_key(k) == rel and _is_number(v)}
+
+
+def _log2_axis(rel: str, xs: list[float]) -> bool:
+    if not xs or min(xs) <= 0:
+        return False
+    powers = all(float(x).is_integer() and (int(x) & (int(x) - 1)) == 0 for x in xs)
+    return rel.endswith("simulations") or (powers and len(set(xs)) >= 3)
+
+
+def plot_success_vs_sweep(summary: list[dict[str, Any]], rel: str, path: Path) -> Path:
+    """Success (Wilson band) vs a swept field; agents that do not vary on it are flat lines + bands."""
+    xs = sorted(_values(summary, rel))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    agents = list(dict.fromkeys(g["agent"] for g in summary))
+    for agent in agents:
+        groups = [g for g in summary if g["agent"] == agent]
+        varying = [g for g in groups if any(_rel_key(k) == rel for k in g["sweep_point"])]
+        if varying:
+            lines: dict[str, list[tuple[float, dict[str, Any]]]] = {}
+            for g in varying:
+                x = next(v for k, v in g["sweep_point"].items() if _rel_key(k) == rel)
+                if not _is_number(x):
+                    continue
+                rest = {k: v for k, v in g["sweep_point"].items() if _rel_key(k) != rel}
+                label = agent + (f" ({point_label(agent, rest)})" if rest else "")
+                lines.setdefault(label, []).append((float(x), g))
+            for label, pts in lines.items():
+                pts.sort(key=lambda p: p[0])
+                px = [p[0] for p in pts]
+                (line,) = ax.plot(px, [p[1]["success_rate"] for p in pts], marker="o", label=label)
+                ax.fill_between(px, [p[1]["ci_low"] for p in pts], [p[1]["ci_high"] for p in pts],
+                                color=line.get_color(), alpha=0.2)  # fmt: skip
+        else:
+            for g in groups:
+                label = agent + (f" ({point_label(agent, g['sweep_point'])})" if g["sweep_point"] else "") + " (fixed)"
+                (line,) = ax.plot(xs, [g["success_rate"]] * len(xs), linestyle="--", label=label)
+                lows, highs = [g["ci_low"]] * len(xs), [g["ci_high"]] * len(xs)
+                ax.fill_between(xs, lows, highs, color=line.get_color(), alpha=0.12)
+    if _log2_axis(rel, xs):
+        ax.set_xscale("log", base=2)
+    ax.set_xticks(xs)
+    ax.set_xticklabels([f"{x:g}" for x in xs])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(rel)
+    ax.set_ylabel("success rate (Wilson 95%)")
+    ax.set_title(f"Success vs {rel}")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
+def plot_success_by_difficulty(summary: list[dict[str, Any]], path: Path) -> Path:
+    """Grouped bars: success per difficulty for each agent x sweep point, with Wilson error bars."""
+    diffs = list(dict.fromkeys(d for g in summary for d in g["by_difficulty"]))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(diffs) * max(1, len(summary)) ** 0.5 + 3), 4.5))
+    width = 0.8 / max(1, len(summary))
+    for i, g in enumerate(summary):
+        xs, ys, lo, hi = [], [], [], []
+        for j, d in enumerate(diffs):
+            b = g["by_difficulty"].get(d)
+            if b:
+                xs.append(j - 0.4 + width * (i + 0.5))
+                ys.append(b["success_rate"])
+                lo.append(max(0.0, b["success_rate"] - b["ci_low"]))
+                hi.append(max(0.0, b["ci_high"] - b["success_rate"]))
+        label = g["agent"] + (f" ({point_label(g['agent'], g['sweep_point'])})" if g["sweep_point"] else "")
+        ax.bar(xs, ys, width=width, yerr=[lo, hi], capsize=2, label=label)
+    ax.set_xticks(range(len(diffs)))
+    ax.set_xticklabels(diffs)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("success rate (Wilson 95%)")
+    ax.set_title("Success by difficulty")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return _save(fig, path)
+
+
+def load_tree(path: Path) -> nx.DiGraph:
+    """Read a node-link JSON tree (``edges`` or legacy ``links`` key) as a DiGraph."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    key = "links" if "links" in data and "edges" not in data else "edges"
+    return nx.DiGraph(nx.node_link_graph(data, directed=True, multigraph=False, edges=key))
+
+
+def tree_layout(graph: nx.DiGraph) -> dict[Any, tuple[float, float]]:
+    """Hierarchical positions: y = -depth, leaves spread left to right, parents over their children."""
+    roots = [n for n in graph.nodes if graph.in_degree(n) == 0] or list(graph.nodes)[:1]
+    pos: dict[Any, tuple[float, float]] = {}
+    next_x = 0.0
+    for root in roots:
+        stack: list[tuple[Any, int, bool]] = [(root, 0, False)]
+        while stack:
+            node, depth, expanded = stack.pop()
+            kids = [c for c in graph.successors(node) if c not in pos]
+            if not expanded and kids:
+                stack.append((node, depth, True))
+                stack.extend((c, depth + 1, False) for c in reversed(kids))
+            elif kids or expanded:
+                children = [pos[c][0] for c in graph.successors(node) if c in pos]
+                pos[node] = (sum(children) / len(children) if children else next_x, -float(depth))
+            else:
+                pos[node] = (next_x, -float(depth))
+                next_x += 1.0
+    return pos
+
+
+def plot_tree(tree_json: Path, path: Path) -> Path:
+    """Draw a saved search tree: colour = Q, size = visits."""
+    graph = load_tree(tree_json)
+    pos = tree_layout(graph)
+    nodes = list(graph.nodes)
+    q = [graph.nodes[n].get("q") for n in nodes]
+    q = [float(v) if _is_number(v) else float("nan") for v in q]
+    visits = [graph.nodes[n].get("visits") or 0 for n in nodes]
+    vmax = max([v for v in visits if _is_number(v)] or [1]) or 1
+    sizes = [20 + 280 * (float(v) / vmax if _is_number(v) else 0) for v in visits]
+    width = max(6.0, min(30.0, 0.25 * (max((p[0] for p in pos.values()), default=0) + 1)))
+    fig, ax = plt.subplots(figsize=(width, 5))
+    nx.draw_networkx_edges(graph, pos, ax=ax, arrows=False, alpha=0.4)
+    art = nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_color=q, node_size=sizes, cmap="viridis",
+                                 vmin=0.0, vmax=1.0, ax=ax)  # fmt: skip
+    fig.colorbar(art, ax=ax, label="Q")
+    ax.set_title(f"Search tree {tree_json.stem} ({len(nodes)} nodes; size = visits)")
+    ax.axis("off")
+    return _save(fig, path)
+
+
+def write_plots(folder: RunFolder, summary: list[dict[str, Any]]) -> list[Path]:
+    """All plots of a run folder into ``plots/``; returns the files written."""
+    out: list[Path] = []
+    rels = list(dict.fromkeys(_rel_key(k) for g in summary for k, v in g["sweep_point"].items() if _is_number(v)))
+    for rel in rels:
+        if len(_values(summary, rel)) >= 2:
+            name = "success_vs_" + "".join(c if c.isalnum() else "_" for c in rel) + ".png"
+            out.append(plot_success_vs_sweep(summary, rel, folder.plots / name))
+    if summary:
+        out.append(plot_success_by_difficulty(summary, folder.plots / "success_by_difficulty.png"))
+    if folder.trees.is_dir():
+        for tree in sorted(folder.trees.glob("*.json"))[:MAX_TREE_PLOTS]:
+            try:
+                out.append(plot_tree(tree, folder.plots / f"tree_{tree.stem}.png"))
+            except (ValueError, KeyError, json.JSONDecodeError, nx.NetworkXError) as exc:
+                print(f"warning: cannot plot {tree}: {exc}")
+    return out
