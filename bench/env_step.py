@@ -107,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=4, help="hard dev tasks to use (default 4)")
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=150)
     http = gym.make("agentq/Restaurant-v0", backend="http")
     browser = gym.make("agentq/Restaurant-v0", backend="browser")
     tasks = [t.id for t in load_suite("dev") if t.difficulty == "hard" and t.expected.kind == "booking"][: args.tasks]
