@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
 NAME_PATTERN = re.compile(rf"(?:[Nn]ame:?|[Nn]ame is|for|as)\s+({NAME_WORD})\s+({NAME_WORD})")
@@ -27,8 +28,9 @@ class PublicRequest:
     quoted: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1024)
 def read_request(text: str) -> PublicRequest:
-    """Extract names, phones, emails and quoted requests from public text."""
+    """Extract names, phones, emails and quoted requests from public text (memoised; do not mutate)."""
     request = PublicRequest()
     for first, last in NAME_PATTERN.findall(text):
         last = last.rstrip(".,;")

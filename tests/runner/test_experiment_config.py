@@ -264,10 +264,14 @@ def test_task_filters_ids_and_caps():
     assert len(picked) == 30 and "only 30" in notes[0]
 
 
-def test_shipped_experiment_is_valid():
+def test_shipped_experiments_are_valid():
     path = default_experiment_path()
     assert path == REPO / "experiments" / "hybrid_vs_policy.yaml"
-    data = yaml.safe_load(path.read_text())
-    cfg = ExperimentConfig.model_validate(data)  # schema only: the component registry may not exist yet
-    assert [a.name for a in cfg.agents] == ["pure", "hybrid"]
-    assert cfg.sweep == {"agents.hybrid.critic.accuracy": [0.5, 0.7, 0.9, 1.0]}
+    headline = load_config(path)
+    assert [a.name for a in headline.agents] == ["pure", "hybrid"]
+    assert headline.agents[0].policy == headline.agents[1].policy  # the same policy, with and without search
+    assert headline.env.backend == "browser" and headline.env.search_backend == "http"
+    shipped = sorted((REPO / "experiments").glob("*.yaml"))
+    assert {p.stem for p in shipped} >= {"hybrid_vs_policy", "critic_quality", "search_budget", "nonprivileged", "agentq_table"}
+    for experiment in shipped:
+        load_config(experiment)  # schema, planner settings and component parameters all check out

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_sites.restaurant.tasks import load_suite
-from tests.envs.helpers import run_expert
+from env_helpers import run_expert
 
 
 def test_check_env_passes(http_env) -> None:

@@ -12,7 +12,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 from mock_sites.restaurant.tasks import load_suite
-from tests.envs.helpers import run_expert
+from env_helpers import run_expert
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,230 @@
+"""Build policies, critics and judges by name from config specs ``{name: ..., **params}``.
+
+`validate(kind, spec)` checks a spec against the component's pydantic parameter model and returns
+it with defaults filled in; `build(kind, spec, env=None, seed=0)` makes the component (privileged
+ones need the env, the others never receive it); `describe(kind, spec)` says its name and whether
+it is privileged. Errors are :class:`ComponentSpecError` (a ValueError) naming the component and
+the bad field and value, with a "did you mean" suggestion for unknown names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agentq.components import critics, judges, policies
+
+KINDS = ("policy", "critic", "judge")
+DEFAULT_NOISY_EXPERT_P = 0.5
+
+
+class ComponentSpecError(ValueError):
+    """A component spec that cannot be validated or built."""
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class NoParams(_Params):
+    """No parameters."""
+
+
+class HeuristicPolicyParams(_Params):
+    temperature: float = Field(policies.DEFAULT_TEMPERATURE, gt=0)
+
+
+class NoisyExpertPolicyParams(_Params):
+    p: float = Field(DEFAULT_NOISY_EXPERT_P, ge=0, le=1)
+    temperature: float = Field(policies.DEFAULT_TEMPERATURE, gt=0)
+
+
+class ExpertCriticParams(_Params):
+    other: float = Field(0.05, ge=0, lt=1)
+
+
+class NoisyExpertCriticParams(_Params):
+    accuracy: float = Field(0.8, ge=0, le=1)
+
+
+class HeuristicCriticParams(_Params):
+    scale: float = Field(critics.DEFAULT_SCALE, gt=0)
+
+
+class EnsembleCriticParams(_Params):
+    members: list[str | dict[str, Any]] = Field(min_length=1)
+    weights: list[float] | None = None
+
+
+class NoisyJudgeParams(_Params):
+    flip: float = Field(0.1, ge=0, le=1)
+    base: str | dict[str, Any] = "env"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One component: its parameter model, privileged flag (or rule) and factory."""
+
+    kind: str
+    name: str
+    params: type[_Params]
+    privileged: bool | Callable[[dict[str, Any]], bool]
+    factory: Callable[..., Any]  # (params dict, env or None, seed) -> component
+    summary: str
+
+    def is_privileged(self, spec: dict[str, Any]) -> bool:
+        return self.privileged(spec) if callable(self.privileged) else self.privileged
+
+
+def _member_seed(seed: int, index: int) -> int:
+    digest = hashlib.sha256(f"{seed}|member|{index}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def _build_ensemble(spec: dict[str, Any], env: Any, seed: int) -> critics.EnsembleCritic:
+    members = [build("critic", m, env=env, seed=_member_seed(seed, i)) for i, m in enumerate(spec["members"])]
+    return critics.EnsembleCritic(members, spec["weights"])
+
+
+def _build_noisy_judge(spec: dict[str, Any], env: Any, seed: int) -> judges.NoisyJudge:
+    base = build("judge", spec["base"], env=env, seed=_member_seed(seed, 0))
+    return judges.NoisyJudge(base, spec["flip"], seed=seed)
+
+
+REGISTRY: dict[str, dict[str, Entry]] = {
+    "policy": {
+        "random": Entry("policy", "random", NoParams, False, lambda s, e, seed: policies.RandomPolicy(),
+                        "uniform over the legal actions"),
+        "heuristic": Entry("policy", "heuristic", HeuristicPolicyParams, False,
+                           lambda s, e, seed: policies.HeuristicPolicy(s["temperature"]),
+                           "softmax over heuristic scores of the legal actions"),
+        "noisy_expert": Entry("policy", "noisy_expert", NoisyExpertPolicyParams, True,
+                              lambda s, e, seed: policies.NoisyExpertPolicy(e, s["p"], s["temperature"]),
+                              "the expert's action with probability p, else a heuristic pick among the others"),
+    },
+    "critic": {
+        "expert": Entry("critic", "expert", ExpertCriticParams, True,
+                        lambda s, e, seed: critics.ExpertCritic(e, s["other"]),
+                        "1.0 for the expert's action, `other` for the rest"),
+        "noisy_expert": Entry("critic", "noisy_expert", NoisyExpertCriticParams, True,
+                              lambda s, e, seed: critics.NoisyExpertCritic(e, s["accuracy"], seed=seed),
+                              "the expert's action ranked first with probability `accuracy`"),
+        "heuristic": Entry("critic", "heuristic", HeuristicCriticParams, False,
+                           lambda s, e, seed: critics.HeuristicCritic(s["scale"]),
+                           "heuristic scores squashed into (0, 1)"),
+        "ensemble": Entry("critic", "ensemble", EnsembleCriticParams,
+                          lambda s: any(describe("critic", m)["privileged"] for m in s["members"]),
+                          _build_ensemble, "the mean of member critics"),
+    },
+    "judge": {
+        "env": Entry("judge", "env", NoParams, True, lambda s, e, seed: judges.EnvJudge(e),
+                     "the evaluator's success verdict"),
+        "noisy": Entry("judge", "noisy", NoisyJudgeParams, lambda s: describe("judge", s["base"])["privileged"],
+                       _build_noisy_judge, "another judge's verdict flipped with probability `flip`"),
+        "heuristic": Entry("judge", "heuristic", NoParams, False, lambda s, e, seed: judges.HeuristicJudge(),
+                           "reads the final page against the instruction"),
+    },
+}
+
+
+def names(kind: str) -> list[str]:
+    """The component names of a kind."""
+    return sorted(_entries(kind))
+
+
+def _entries(kind: str) -> dict[str, Entry]:
+    if kind not in REGISTRY:
+        hint = difflib.get_close_matches(str(kind), KINDS, n=1)
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise ComponentSpecError(f"unknown component kind {kind!r}{suggestion} (expected one of {', '.join(KINDS)})")
+    return REGISTRY[kind]
+
+
+def _entry(kind: str, spec: Any) -> tuple[Entry, dict[str, Any]]:
+    entries = _entries(kind)
+    if isinstance(spec, str):
+        spec = {"name": spec}
+    if not isinstance(spec, Mapping):
+        raise ComponentSpecError(f"a {kind} spec must be a mapping such as {{name: {names(kind)[0]}}}, got {spec!r}")
+    name = spec.get("name")
+    if not isinstance(name, str) or not name:
+        raise ComponentSpecError(f"a {kind} spec needs a 'name'; known {kind} names: {', '.join(names(kind))}")
+    if name not in entries:
+        hint = difflib.get_close_matches(name, list(entries), n=1)
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise ComponentSpecError(f"unknown {kind} {name!r}{suggestion} (known {kind} names: {', '.join(names(kind))})")
+    return entries[name], {k: v for k, v in spec.items() if k != "name"}
+
+
+def _explain(entry: Entry, exc: ValidationError) -> str:
+    known = list(entry.params.model_fields)
+    lines = []
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error["loc"])
+        if error["type"] == "extra_forbidden":
+            field_name = str(error["loc"][0])
+            hint = difflib.get_close_matches(field_name, known, n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            listed = ", ".join(known) if known else "none"
+            lines.append(f"unknown parameter {field_name!r}{suggestion} (parameters: {listed})")
+        else:
+            lines.append(f"{loc}: {error['msg']} (got {error.get('input')!r})")
+    return f"{entry.kind} {entry.name!r}: " + "; ".join(lines)
+
+
+def validate(kind: str, spec: Any) -> dict[str, Any]:
+    """Check a spec; return ``{name, **params}`` with defaults filled in (nested specs validated too)."""
+    entry, params = _entry(kind, spec)
+    try:
+        model = entry.params.model_validate(params)
+    except ValidationError as exc:
+        raise ComponentSpecError(_explain(entry, exc)) from None
+    out: dict[str, Any] = {"name": entry.name, **model.model_dump()}
+    try:
+        if isinstance(model, EnsembleCriticParams):
+            out["members"] = [_nested("critic", m, f"members[{i}]") for i, m in enumerate(model.members)]
+            if model.weights is not None:
+                if len(model.weights) != len(model.members):
+                    raise ComponentSpecError(
+                        f"weights: need one weight per member ({len(model.members)}), got {len(model.weights)}"
+                    )
+                if any(w < 0 for w in model.weights) or sum(model.weights) <= 0:
+                    raise ComponentSpecError(f"weights: must be >= 0 with a positive sum (got {model.weights!r})")
+        if isinstance(model, NoisyJudgeParams):
+            out["base"] = _nested("judge", model.base, "base")
+    except ComponentSpecError as exc:
+        raise ComponentSpecError(f"{entry.kind} {entry.name!r}: {exc}") from None
+    return out
+
+
+def _nested(kind: str, spec: Any, where: str) -> dict[str, Any]:
+    try:
+        return validate(kind, spec)
+    except ComponentSpecError as exc:
+        raise ComponentSpecError(f"{where}: {exc}") from None
+
+
+def describe(kind: str, spec: Any) -> dict[str, Any]:
+    """``{"name": ..., "privileged": bool}`` for a spec."""
+    checked = validate(kind, spec)
+    entry = _entries(kind)[checked["name"]]
+    return {"name": entry.name, "privileged": entry.is_privileged(checked)}
+
+
+def build(kind: str, spec: Any, env: Any = None, seed: int = 0) -> Any:
+    """Make the component a spec names. Privileged components need `env`; the others never get it."""
+    checked = validate(kind, spec)
+    entry = _entries(kind)[checked["name"]]
+    privileged = entry.is_privileged(checked)
+    if privileged and env is None:
+        raise ComponentSpecError(
+            f"{kind} {entry.name!r} is privileged (it reads the env's hidden state) and needs the env: "
+            f"build({kind!r}, spec, env=env)"
+        )
+    component = entry.factory(checked, env if privileged else None, seed)
+    return component
