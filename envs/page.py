@@ -236,7 +236,7 @@ class _Parser:
                     continue
             role = attrs.get("role") or self.CONTAINERS.get(tag)
             if role and not child_hidden and tag not in ("tr",):
-                label = self.container_label(child, tag)
+                label = self.container_label(child)
                 self.nodes.append(Node("container", depth, text=f"{role} {label!r}" if label else role))
                 self.walk(child, depth + 1, child_hidden, child_form)
             else:
@@ -244,7 +244,7 @@ class _Parser:
             if is_block:
                 self.flush()
 
-    def container_label(self, node: LexborNode, tag: str) -> str:
+    def container_label(self, node: LexborNode) -> str:
         attrs = node.attributes
         if attrs.get("aria-label") or attrs.get("aria-labelledby"):
             return self.accessible_name(node)
@@ -273,7 +273,7 @@ class _Parser:
             name=self.accessible_name(node),
             field_name=attrs.get("name") or "",
             input_type=input_type,
-            href=attrs.get("href") or "" if tag == "a" else "",
+            href=(attrs.get("href") or "") if tag == "a" else "",
             form=form if not form_attr else None,
             disabled="disabled" in attrs,
             hidden=hidden,

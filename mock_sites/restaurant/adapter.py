@@ -11,11 +11,10 @@ from envs.page import Element
 from envs.site import ExpertView
 from mock_sites.restaurant import evaluator, expert, reading, tasks, user
 from mock_sites.restaurant.app import create_app
+from mock_sites.restaurant.expert import SEATING_QUESTION, UNAVAILABLE_ANSWER
 from mock_sites.restaurant.state import SessionState
 
 CONFIRMATION_URL = re.compile(r"^/reservations/TT-[A-Z0-9]{6}$")
-SEATING_QUESTION = "Where would you like to sit: inside, outside on the patio, or at the bar?"
-UNAVAILABLE_ANSWER = "No table is available for this request, so I did not book anything."
 
 
 class RestaurantSite:

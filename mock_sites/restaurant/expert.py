@@ -76,25 +76,21 @@ def _search(view: ExpertView, target: dict[str, str]) -> str:
     return act.click(button.id)
 
 
+def _wanted_details(task: Task) -> dict[str, str]:
+    """The booking form's fields as the task wants them (optional ones only where it has them)."""
+    goal = task.goal
+    wanted = {"first_name": goal.first_name, "last_name": goal.last_name, "phone": goal.phone, "email": goal.email}
+    optional = {"seating": goal.seating, "occasion": goal.occasion, "special_request": goal.special_request}
+    wanted.update({name: value for name, value in optional.items() if value is not None})
+    return wanted
+
+
 def _booking_details(view: ExpertView, task: Task) -> str:
     page = view.page
-    goal = task.goal
     guest = _find(page, "button", name="Continue as guest")
     if guest is not None:
         return act.click(guest.id)
-    wanted = {
-        "first_name": goal.first_name,
-        "last_name": goal.last_name,
-        "phone": goal.phone,
-        "email": goal.email,
-    }
-    if goal.seating is not None:
-        wanted["seating"] = goal.seating
-    if goal.occasion is not None:
-        wanted["occasion"] = goal.occasion
-    if goal.special_request is not None:
-        wanted["special_request"] = goal.special_request
-    for name, value in wanted.items():
+    for name, value in _wanted_details(task).items():
         element = _find(page, "combobox" if name in ("seating", "occasion") else "textbox", field=name)
         if element is None:
             continue
@@ -111,16 +107,8 @@ def _booking_details(view: ExpertView, task: Task) -> str:
 
 
 def _draft_matches(view: ExpertView, task: Task) -> bool:
-    goal = task.goal
     draft = view.session.get("draft") or {}
-    checks = {"first_name": goal.first_name, "last_name": goal.last_name, "phone": goal.phone, "email": goal.email}
-    if goal.seating is not None:
-        checks["seating"] = goal.seating
-    if goal.occasion is not None:
-        checks["occasion"] = goal.occasion
-    if goal.special_request is not None:
-        checks["special_request"] = goal.special_request
-    return all(draft.get(k, "") == v for k, v in checks.items())
+    return all(draft.get(k, "") == v for k, v in _wanted_details(task).items())
 
 
 def next_action(view: ExpertView) -> str:
