@@ -13,7 +13,7 @@ import numpy as np
 
 from envs import actions as grammar
 from envs.actions import Action, ActionError, parse_action
-from envs.backends.base import Backend, BackendCrashed, PageView, sanitize_typed_text
+from envs.backends.base import Backend, BackendActionFailed, BackendCrashed, PageView, sanitize_typed_text
 from envs.observation import render_text
 from envs.page import Element, Page, parse_page
 from envs.site import ExpertView, SiteAdapter
@@ -150,6 +150,12 @@ class WebAgentEnv(gym.Env):
             self._execute(parse_action(action))
         except ActionError as exc:
             self._last_action_error = str(exc)
+        except BackendActionFailed as exc:
+            self._last_action_error = str(exc)
+            try:
+                self._resync()
+            except BackendCrashed as crash:
+                crashed = str(crash)
         except BackendCrashed as exc:
             crashed = str(exc)
             self._last_action_error = f"{exc}. The episode cannot go on; reset() starts a new browser."
@@ -250,9 +256,14 @@ class WebAgentEnv(gym.Env):
         else:
             self._values[element.id] = value
 
-    def _refresh(self) -> None:
+    def _resync(self) -> None:
+        """After a failed operation, read back whatever the page now is (it may have half-changed)."""
+        read_dom = getattr(self.backend, "read_dom", None)
+        self._refresh(read_dom() if read_dom is not None else None)
+
+    def _refresh(self, view: PageView | None = None) -> None:
         """Read the page from the backend after a navigation."""
-        self._view = self.backend.view()
+        self._view = view if view is not None else self.backend.view()
         defaults = self.page.defaults()
         self._values = {k: v for k, v in self._view.values.items() if k in defaults and v != defaults[k]}
 

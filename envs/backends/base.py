@@ -14,6 +14,10 @@ class BackendCrashed(RuntimeError):
     """The backend (e.g. the browser process) died; the episode cannot go on, a reset can."""
 
 
+class BackendActionFailed(RuntimeError):
+    """The backend could not carry out an operation (e.g. an element never became clickable)."""
+
+
 @dataclass(frozen=True)
 class PageView:
     """What the backend shows now: the URL (path and query), the HTML and typed field values."""

@@ -9,7 +9,7 @@ import psutil
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from envs.backends.base import Backend, BackendCrashed, PageView, local_url
+from envs.backends.base import Backend, BackendActionFailed, BackendCrashed, PageView, local_url
 from envs.backends.chromium import CHROMIUM_ARGS, find_chromium
 from envs.backends.http import SANDBOX_HEADER
 from envs.page import INTERACTIVE_SELECTOR, Element, Page
@@ -141,7 +141,7 @@ class BrowserBackend(Backend):
         except PlaywrightError as exc:
             if not self.healthy() or "closed" in str(exc).lower() or "crash" in str(exc).lower():
                 raise BackendCrashed(f"the browser stopped working: {str(exc).splitlines()[0]}") from exc
-            raise
+            raise BackendActionFailed(f"the browser could not do it: {str(exc).splitlines()[0]}") from exc
 
     # -- operations ------------------------------------------------------------------------
     def _loaded(self, response) -> None:
@@ -198,7 +198,8 @@ class BrowserBackend(Backend):
         """The live document and field values, read from the renderer."""
         data = self._guard(lambda: self.page.evaluate(READ_PAGE_JS, INTERACTIVE_SELECTOR))
         values = {int(k): v for k, v in data["values"].items()}
-        return PageView(url=local_url(self.page.url), html=data["html"], values=values)
+        self._cached = PageView(url=local_url(self.page.url), html=data["html"], values=values)
+        return self._cached
 
     def site_state(self) -> tuple[dict, list[dict]]:
         response = self._guard(

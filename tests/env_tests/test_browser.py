@@ -121,3 +121,16 @@ def test_two_envs_on_one_server_never_see_each_other() -> None:
         assert rows_a[0]["code"] not in obs_b["text"]
         a.close()
         b.close()
+
+
+def test_a_failing_browser_operation_is_reported_not_raised(browser_env, monkeypatch) -> None:
+    obs, _ = browser_env.reset(seed=0, options={"task_id": "dev-0000"})
+    backend = browser_env.unwrapped.backend
+    backend.context.set_default_timeout(300)
+    monkeypatch.setattr(backend, "_locator", lambda element: backend.page.locator("#no-such-element"))
+    after, reward, terminated, truncated, _ = browser_env.step("click(1)")
+    assert "the browser could not do it" in after["last_action_error"]
+    assert after["text"] == obs["text"] and not terminated and not truncated
+    monkeypatch.undo()
+    backend.context.set_default_timeout(5_000)
+    assert browser_env.step(browser_env.unwrapped.expert_action())[0]["last_action_error"] == ""
