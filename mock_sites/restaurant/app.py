@@ -52,6 +52,7 @@ def create_app(
         views.register(app)
     if sandbox_token:
         app.register_blueprint(sandbox.bp)
+        app.extensions["sandbox"] = sandbox.SandboxState(app.extensions[EXTENSION_KEY].store)
     return app
 
 

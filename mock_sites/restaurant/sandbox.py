@@ -79,10 +79,33 @@ def _cookie_sid() -> str | None:
     return sid if sid and site().store.exists(sid) else None
 
 
+class SandboxState:
+    """Read and replace one session's record and bookings (what the control endpoints expose).
+
+    In-process users (the http backend) call it directly as `app.extensions["sandbox"]`.
+    """
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def read(self, sid: str) -> dict:
+        state = self.store.load(sid)
+        if state is None:
+            raise KeyError(f"no session {sid!r}")
+        return {"session": state.model_dump(mode="json"), "bookings": self.store.bookings(sid)}
+
+    def write(self, sid: str, session: dict, bookings: list[dict]) -> None:
+        """Validate and store; raises pydantic's ValidationError or ValueError on bad input."""
+        body = Snapshot.model_validate({"session": session, "bookings": bookings})
+        try:
+            self.store.replace_bookings(sid, [b.model_dump() for b in body.bookings])
+        except sqlite3.IntegrityError:
+            raise ValueError("duplicate booking codes") from None
+        self.store.save(sid, body.session)
+
+
 def _snapshot(sid: str) -> dict:
-    store = site().store
-    state = store.load(sid)
-    return {"session": state.model_dump(mode="json"), "bookings": store.bookings(sid)}
+    return SandboxState(site().store).read(sid)
 
 
 @bp.post("/session")
@@ -118,10 +141,8 @@ def write_state():
     body, error = _body(Snapshot)
     if error:
         return error
-    store = site().store
     try:
-        store.replace_bookings(sid, [b.model_dump() for b in body.bookings])
-    except sqlite3.IntegrityError:
-        return _error(400, "duplicate booking codes")
-    store.save(sid, body.session)
+        SandboxState(site().store).write(sid, body.session.model_dump(), [b.model_dump() for b in body.bookings])
+    except ValueError as exc:
+        return _error(400, str(exc))
     return jsonify(_snapshot(sid))
