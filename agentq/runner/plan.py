@@ -1,0 +1,56 @@
+"""The deterministic run order: one episode spec per task x agent x sweep point, with its seed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from agentq.config import ExperimentConfig, canonical_json, sweep_groups
+
+from .seam import EpisodeSpec, TaskRef
+
+
+def episode_seed(run_seed: int, task_id: str, agent: str, sweep_point: dict[str, Any]) -> int:
+    """Deterministic per-episode seed (sha256, never ``hash()``), in [0, 2**63)."""
+    digest = hashlib.sha256(canonical_json([run_seed, task_id, agent, sweep_point]).encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:80]
+
+
+def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | None = None) -> list[EpisodeSpec]:
+    """The deterministic run order: for each task, each agent x sweep point (agent order, grid order).
+
+    ``output.save_trees``: ``first`` marks the first episode of every planner group, ``all`` every
+    planner episode, ``none`` nothing; tree paths are ``RUN_DIR/trees/<index>-<agent>-<task>.json``.
+    """
+    groups = sweep_groups(cfg)
+    trees = (Path(run_dir).resolve() / "trees") if run_dir is not None else None
+    specs: list[EpisodeSpec] = []
+    saved: set[int] = set()
+    for task in tasks:
+        for gi, group in enumerate(groups):
+            index = len(specs)
+            mode = cfg.output.save_trees
+            save = group.agent.planner is not None and (mode == "all" or (mode == "first" and gi not in saved))
+            if save:
+                saved.add(gi)
+            name = f"{index:06d}-{_safe(group.agent.name)}-{_safe(task.id)}.json"
+            path = str(trees / name) if save and trees else None
+            specs.append(
+                EpisodeSpec(
+                    index=index,
+                    task_id=task.id,
+                    split=cfg.tasks.split,
+                    agent=group.agent,
+                    sweep_point=group.sweep_point,
+                    episode_seed=episode_seed(cfg.seed, task.id, group.agent.name, group.sweep_point),
+                    save_tree=save,
+                    tree_path=path,
+                )
+            )
+    return specs
