@@ -46,7 +46,18 @@ def sample_distinct(actions: Sequence[str], probs: Sequence[float], k: int, rng:
     return [(actions[int(idx[i])], float(p[idx[i]])) for i in order]
 
 
-class RandomPolicy:
+class SampledPolicy:
+    """A policy defined by a distribution over the legal actions; proposals are samples from it."""
+
+    def distribution(self, obs: Obs) -> tuple[list[str], np.ndarray]:
+        raise NotImplementedError
+
+    def propose(self, obs: Obs, k: int, rng: np.random.Generator) -> list[tuple[str, float]]:
+        actions, probs = self.distribution(obs)
+        return sample_distinct(actions, probs, k, rng)
+
+
+class RandomPolicy(SampledPolicy):
     """Uniform over the legal actions."""
 
     name = "random"
@@ -56,12 +67,8 @@ class RandomPolicy:
         actions = legal_actions(obs)
         return actions, np.full(len(actions), 1.0 / len(actions)) if actions else np.zeros(0)
 
-    def propose(self, obs: Obs, k: int, rng: np.random.Generator) -> list[tuple[str, float]]:
-        actions, probs = self.distribution(obs)
-        return sample_distinct(actions, probs, k, rng)
 
-
-class HeuristicPolicy:
+class HeuristicPolicy(SampledPolicy):
     """Softmax over the heuristic scores of the legal actions (public text only)."""
 
     name = "heuristic"
@@ -74,12 +81,8 @@ class HeuristicPolicy:
         actions = legal_actions(obs)
         return actions, softmax(score_actions(obs, actions), self.temperature)
 
-    def propose(self, obs: Obs, k: int, rng: np.random.Generator) -> list[tuple[str, float]]:
-        actions, probs = self.distribution(obs)
-        return sample_distinct(actions, probs, k, rng)
 
-
-class NoisyExpertPolicy:
+class NoisyExpertPolicy(SampledPolicy):
     """The expert's action with probability p, otherwise a heuristic pick among the other actions (privileged)."""
 
     name = "noisy_expert"
@@ -98,7 +101,3 @@ class NoisyExpertPolicy:
             return [expert], np.ones(1)
         rest = softmax(score_actions(obs, others), self.temperature) * (1.0 - self.p)
         return [expert, *others], np.concatenate(([self.p], rest))
-
-    def propose(self, obs: Obs, k: int, rng: np.random.Generator) -> list[tuple[str, float]]:
-        actions, probs = self.distribution(obs)
-        return sample_distinct(actions, probs, k, rng)
