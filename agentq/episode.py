@@ -7,6 +7,8 @@ action is executed in the acting env ("plan in the http backend, act in the brow
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,14 @@ class TimedEnv(gym.Wrapper):
             return self.env.reset(**kwargs)
         finally:
             self.seconds += time.perf_counter() - started
+
+
+def write_jsonl_atomically(path: Path, rows: list[dict]) -> None:
+    """Write rows as JSON lines through a temporary file, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(path.suffix + ".tmp")
+    partial.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    os.replace(partial, path)
 
 
 class RestaurantWorker:
@@ -158,12 +168,19 @@ class RestaurantWorker:
         config = MCTSConfig.model_validate(agent.planner or {})
         planner = MCTSPlanner(policy, critic, judge, config, seed=seed)
         actions: list[str] = []
+        pairs: list[dict] = []
         simulations = search_steps = 0
         search_env_s = planner_s = 0.0
         done = False
         while not done:
             snapshot = acting.unwrapped.snapshot()
             result = planner.plan(search, obs, root_state=snapshot)
+            if spec.pairs_path:  # the decision's own siblings; deeper ones come back as later roots
+                pairs.extend(
+                    {"task_id": spec.task_id, "step": len(actions), **pair.model_dump()}
+                    for pair in planner.preference_pairs()
+                    if not pair.path
+                )
             stats = result.stats
             simulations += stats.simulations
             search_steps += stats.env_steps_new
@@ -179,7 +196,7 @@ class RestaurantWorker:
             actions.append(action)
             planner.advance(action, obs)
             done = terminated or truncated
-        return {
+        outcome = {
             "actions": actions,
             "final_url": obs["url"],
             "simulations": simulations,
@@ -187,3 +204,7 @@ class RestaurantWorker:
             "search_env_s": search_env_s,
             "planner_s": planner_s,
         }
+        if spec.pairs_path:
+            write_jsonl_atomically(Path(spec.pairs_path), pairs)
+            outcome["preference_pairs"] = len(pairs)
+        return outcome

@@ -94,6 +94,7 @@ class OutputConfig(_Model):
     dir: str = "runs"
     plots: bool = True
     save_trees: Literal["first", "none", "all"] = "first"
+    save_pairs: bool = False  # write each planner episode's preference pairs (DPO data) to pairs/
 
 
 class ExperimentConfig(_Model):

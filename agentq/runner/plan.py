@@ -27,6 +27,7 @@ def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | N
 
     ``output.save_trees``: ``first`` marks the first episode of every planner group, ``all`` every
     planner episode, ``none`` nothing; tree paths are ``RUN_DIR/trees/<index>-<agent>-<task>.json``.
+    ``output.save_pairs`` gives every planner episode ``RUN_DIR/pairs/<index>-<agent>-<task>.jsonl``.
     """
     groups = sweep_groups(cfg)
     trees = (Path(run_dir).resolve() / "trees") if run_dir is not None else None
@@ -41,6 +42,9 @@ def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | N
                 saved.add(gi)
             name = f"{index:06d}-{_safe(group.agent.name)}-{_safe(task.id)}.json"
             path = str(trees / name) if save and trees else None
+            pairs = None
+            if cfg.output.save_pairs and group.agent.planner is not None and run_dir is not None:
+                pairs = str(Path(run_dir).resolve() / "pairs" / (name + "l"))
             specs.append(
                 EpisodeSpec(
                     index=index,
@@ -51,6 +55,7 @@ def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | N
                     episode_seed=episode_seed(cfg.seed, task.id, group.agent.name, group.sweep_point),
                     save_tree=save,
                     tree_path=path,
+                    pairs_path=pairs,
                 )
             )
     return specs

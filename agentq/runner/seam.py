@@ -27,6 +27,7 @@ class EpisodeSpec(BaseModel):
     episode_seed: int  # sha256(run seed, task id, agent name, sweep point), 0 <= seed < 2**63
     save_tree: bool = False
     tree_path: str | None = None  # absolute; write the first decision's tree there as node-link JSON
+    pairs_path: str | None = None  # absolute; write the episode's preference pairs there as JSONL
 
 
 class Timings(BaseModel):

@@ -42,3 +42,23 @@ def test_real_episodes_are_the_same_with_one_and_two_workers(tmp_path) -> None:
     assert by_agent["hybrid"]["components"] == {"policy": "noisy_expert", "critic": "noisy_expert", "judge": "env", "planner": True}
     assert all(r["steps"] == len(r["actions"]) for r in one)
     assert list((tmp_path / "one" / "trees").glob("*.json"))
+
+
+def test_planner_episodes_write_preference_pairs(tmp_path) -> None:
+    from mock_sites.restaurant.tasks import task_index
+
+    data = {**CONFIG, "agents": CONFIG["agents"][:2], "output": {"plots": False, "save_trees": "none", "save_pairs": True}}
+    data["agents"][1] = {**data["agents"][1], "planner": {"simulations": 6, "num_candidates": 4, "theta": 0.2}}
+    run_experiment(config_from_dict(data), tmp_path / "run", workers=1)
+    rows = read_jsonl(tmp_path / "run" / "episodes.jsonl")
+    hybrid = [r for r in rows if r["agent"] == "hybrid"]
+    files = sorted((tmp_path / "run" / "pairs").glob("*.jsonl"))
+    assert len(files) == len(hybrid) == 3 and not any("pure" in f.name for f in files)
+    pairs = [p for f in files for p in read_jsonl(f)]
+    assert sum(r["preference_pairs"] for r in hybrid) == len(pairs) > 0
+    for pair in pairs:
+        assert pair["chosen"] != pair["rejected"] and pair["path"] == []
+        assert pair["chosen_value"] - pair["rejected_value"] >= 0.2 - 1e-9
+        assert pair["prompt"]["goal"] == task_index()[pair["task_id"]].instruction
+        actions = next(r["actions"] for r in hybrid if r["task_id"] == pair["task_id"])
+        assert pair["prompt"]["history"] == actions[: pair["step"]]
