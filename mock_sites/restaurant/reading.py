@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
-NAME_PATTERN = re.compile(rf"(?:[Nn]ame:?|[Nn]ame is|for|as)\s+({NAME_WORD})\s+({NAME_WORD})")
+NAME_PATTERN = re.compile(rf"(?i:\bname:?|\bname is|\bfor|\bas)\s+({NAME_WORD})\s+({NAME_WORD})")
 PHONE_PATTERN = re.compile(r"(\+1[\s.]?)?\(?\b(\d{3})\)?[\s.-]?(\d{3})[\s.-](\d{4})\b")
 EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 QUOTED_PATTERN = re.compile(r"[\"“]([^\"”]{2,300})[\"”]")
@@ -32,18 +32,19 @@ class PublicRequest:
 def read_request(text: str) -> PublicRequest:
     """Extract names, phones, emails and quoted requests from public text (memoised; do not mutate)."""
     request = PublicRequest()
-    for first, last in NAME_PATTERN.findall(text):
-        last = last.rstrip(".,;")
+    unquoted = QUOTED_PATTERN.sub(" ", text)  # a quoted special request is not a name, phone or email
+    for first, last in NAME_PATTERN.findall(unquoted):
+        last = last.rstrip(".,;:")
         if first not in NOT_NAMES and (first, last) not in request.names:
             request.names.append((first, last))
-    for match in PHONE_PATTERN.finditer(text):
+    for match in PHONE_PATTERN.finditer(unquoted):
         written = match.group(0).strip()
         normal = f"{match.group(2)}-{match.group(3)}-{match.group(4)}"
         if written not in request.phones_as_written:
             request.phones_as_written.append(written)
         if normal not in request.phones:
             request.phones.append(normal)
-    for email in EMAIL_PATTERN.findall(text):
+    for email in EMAIL_PATTERN.findall(unquoted):
         email = email.rstrip(".")
         if email not in request.emails:
             request.emails.append(email)

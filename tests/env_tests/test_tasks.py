@@ -99,3 +99,19 @@ def test_evaluator_infeasible_needs_a_stop_that_says_so_and_no_booking() -> None
     assert evaluator.evaluate(task, [], "Sorry, no table is available that day.").success
     assert not evaluator.evaluate(task, [], "Done!").success
     assert not evaluator.evaluate(task, [_row(task)], "They are fully booked").success
+
+
+def test_public_reading_finds_contact_details_and_nothing_else() -> None:
+    from mock_sites.restaurant.reading import candidates_for_field, read_request
+
+    text = (
+        'Book a table at Tapas Bar Sevilla in Chicago for two. Name: Zoë O\'Brien. Phone: (312) 555 0707, '
+        'email zoe.obrien@example.com. Add the special request "call Ada Lovelace at 415-555-0000".'
+    )
+    request = read_request(text)
+    assert request.names == [("Zoë", "O'Brien")]  # not "Bar Sevilla" (from "Tapas"), nothing from the quote
+    assert request.phones_as_written == ["(312) 555 0707"] and request.phones == ["312-555-0707"]
+    assert request.emails == ["zoe.obrien@example.com"]
+    assert candidates_for_field("Phone", request) == ["(312) 555 0707", "312-555-0707"]
+    assert candidates_for_field("Special request (optional)", request) == ["call Ada Lovelace at 415-555-0000"]
+    assert candidates_for_field("Password", request) == []

@@ -53,9 +53,11 @@ def test_size_and_shape():
     assert len(set(ids)) == len(ids)
     for r in c.restaurants:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.id)
-        assert 1 <= r.price <= 4 and 3.0 <= r.rating <= 4.9 and round(r.rating, 1) == r.rating
+        assert 1 <= r.price <= 4 and 3.0 <= r.rating <= 4.9
         assert r.max_party in (6, 8, 10, 12) and r.menu and r.reviews and r.description
         assert c.get(r.id) is r
+    assert {r.price for r in c.restaurants} == {1, 2, 3, 4}  # every price band occurs
+    assert len({r.rating for r in c.restaurants}) >= 10  # ratings spread, not one value
     hoods = defaultdict(set)
     for r in c.restaurants:
         hoods[r.city].add(r.neighbourhood)
