@@ -7,8 +7,6 @@ action is executed in the acting env ("plan in the http backend, act in the brow
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from agentq.components import registry
 from agentq.planner.config import MCTSConfig
 from agentq.planner.export import save_node_link
 from agentq.planner.mcts import MCTSPlanner
+from agentq.results import atomic_write_bytes, row_line
 
 
 def with_legal_actions(env: gym.Env, obs: dict) -> dict:
@@ -50,14 +49,6 @@ class TimedEnv(gym.Wrapper):
             return self.env.reset(**kwargs)
         finally:
             self.seconds += time.perf_counter() - started
-
-
-def write_jsonl_atomically(path: Path, rows: list[dict]) -> None:
-    """Write rows as JSON lines through a temporary file, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(path.suffix + ".tmp")
-    partial.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
-    os.replace(partial, path)
 
 
 class RestaurantWorker:
@@ -205,6 +196,6 @@ class RestaurantWorker:
             "planner_s": planner_s,
         }
         if spec.pairs_path:
-            write_jsonl_atomically(Path(spec.pairs_path), pairs)
+            atomic_write_bytes(Path(spec.pairs_path), b"".join(row_line(pair) for pair in pairs))
             outcome["preference_pairs"] = len(pairs)
         return outcome

@@ -14,7 +14,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 INTERACTIVE_SELECTOR = 'a[href], button, input:not([type="hidden"]), select, textarea'
 SKIPPED_TAGS = {"script", "style", "template", "noscript", "head", "-comment"}
-SUBMIT_INPUT_TYPES = {"submit", "image"}
 BUTTON_INPUT_TYPES = {"submit", "image", "button", "reset"}
 
 
@@ -141,7 +140,6 @@ class _Parser:
         self.labels_for: dict[str, str] = {}
         self.elements: dict[int, Element] = {}
         self.forms: list[Form] = []
-        self.form_of_node: dict[int, int] = {}
         self.nodes: list[Node] = []
         self.counter = 0
         self.buffer: list[str] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import secrets
 from dataclasses import dataclass, field, replace
@@ -353,12 +352,8 @@ class WebAgentEnv(gym.Env):
         self._episode_seed = state.episode_seed
         self.backend.set_site_state(state.session, list(state.bookings))
         values = dict(state.values)
-        if hasattr(self.backend, "restore_view"):
-            self.backend.restore_view(state.url, state.html, values)  # type: ignore[attr-defined]
-            self._view = self.backend.view()
-        else:
-            self.backend.load(state.url, values, parse_page)
-            self._view = replace(self.backend.view(), values=values)
+        self.backend.show(state.url, state.html, values, parse_page)
+        self._view = replace(self.backend.view(), values=values)
         self._values = values
         self._history = list(state.history)
         self._steps = state.steps
@@ -368,8 +363,3 @@ class WebAgentEnv(gym.Env):
         self._evaluation = None
         return self._observation()
 
-
-def derive_seed(*parts: object) -> int:
-    """A stable 31-bit seed from any parts (never Python's salted `hash`)."""
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF

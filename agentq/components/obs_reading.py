@@ -94,19 +94,6 @@ class PageRead:
                 return element
         return None
 
-    def field_named(self, name: str, role: str | None = None) -> Elem | None:
-        """The first field (textbox/combobox) whose name starts with `name` (case-insensitive)."""
-        folded = name.casefold()
-        for element in self.elements:
-            if element.role in ("textbox", "combobox") and (role is None or element.role == role):
-                if element.name.casefold().startswith(folded):
-                    return element
-        return None
-
-    def has_text(self, needle: str) -> bool:
-        folded = needle.casefold()
-        return any(folded in t.casefold() for t in self.texts)
-
     def details(self) -> dict[str, str]:
         """Label -> value pairs of a review/confirmation list ("Time" -> "7:00 PM")."""
         if self._details is None:

@@ -90,8 +90,12 @@ class Backend(ABC):
     def set_site_state(self, session: dict, bookings: list[dict]) -> None:
         """Replace the session's server-side record and bookings."""
 
-    def load(self, path: str, values: dict[int, str], page_for: Callable[[str], Page]) -> None:
-        """Load `path` and type `values` back into its fields (used by restore)."""
+    def show(self, path: str, html: str, values: dict[int, str], page_for: Callable[[str], Page]) -> None:
+        """Bring back a page seen before (`html` at `path`, with `values` typed), for restore.
+
+        By default the page is loaded again and the values typed back in; a backend that can
+        show known HTML directly may skip the load.
+        """
         self.goto(path)
         if not values:
             return

@@ -7,6 +7,7 @@ kept per session. Snapshot and restore read and write the session's record direc
 
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
@@ -112,6 +113,6 @@ class HttpBackend(Backend):
     def set_site_state(self, session: dict, bookings: list[dict]) -> None:
         self.app.extensions["sandbox"].write(self._sid(), session, bookings)
 
-    def restore_view(self, url: str, html: str, values: dict[int, str]) -> None:
+    def show(self, path: str, html: str, values: dict[int, str], page_for: Callable[[str], Page]) -> None:
         """Put back a page seen before without asking the server (the site is deterministic)."""
-        self.url, self.html, self.values, self.status = url, html, dict(values), 200
+        self.url, self.html, self.values, self.status = path, html, dict(values), 200
