@@ -24,6 +24,7 @@ from agentq.config import ConfigError, ExperimentConfig, Override, default_exper
 from agentq.report import rich_table
 from agentq.results import ResultsError, RunFolder
 from agentq.runner import RunnerError, run_experiment
+from agentq.components.llm import run_notes as llm_notes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,14 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (workers)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run folder (default <output.dir>/<name>-<timestamp>)")
     p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted run in DIR")
+    p.add_argument("--executor", choices=["process", "ray"], help="run episodes in worker processes (default) or "
+                   "on Ray actors (executor)")  # fmt: skip
+    p.add_argument("--ray-address", metavar="ADDR", help="join the Ray cluster at ADDR (implies --executor ray; "
+                   "without it a local Ray is started) (ray_address)")  # fmt: skip
+    p.add_argument("--no-cache", action="store_true", help="llm components neither read nor write the response cache")
     return p
 
 
 def _overrides(args: argparse.Namespace) -> list[Override]:
     flags = [("env", "env.name"), ("backend", "env.backend"), ("split", "tasks.split"), ("tasks", "tasks.n"),
-             ("seed", "seed"), ("workers", "workers")]  # fmt: skip
-    out = [Override(path, getattr(args, attr), f"--{attr} {getattr(args, attr)}")
+             ("seed", "seed"), ("workers", "workers"), ("executor", "executor"),
+             ("ray_address", "ray_address")]  # fmt: skip
+    out = [Override(path, getattr(args, attr), f"--{attr.replace('_', '-')} {getattr(args, attr)}")
            for attr, path in flags if getattr(args, attr) is not None]  # fmt: skip
+    if args.ray_address is not None and args.executor is None:
+        out.append(Override("executor", "ray", f"--ray-address {args.ray_address}"))
     return out + [parse_set(s) for s in args.sets]
 
 
@@ -78,6 +87,7 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path, bool]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 run error, 2 bad config, 130 interrupted)."""
     args = build_parser().parse_args(argv)
+    llm_notes.set_cache_switch(args.no_cache)
     out, err = Console(), Console(stderr=True, soft_wrap=True)
     if not out.is_terminal:  # keep the table readable in logs and pipes
         out = Console(width=max(out.width, 160))
@@ -91,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     run_dir: Path | None = None
     try:
         cfg, run_dir, resume = resolve(args)
+        if llm_notes.uses_llm(cfg.agents):
+            err.print(llm_notes.cache_note(), highlight=False, markup=False)
         progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("ok {task.fields[ok]}  errors {task.fields[errors]}"), TimeElapsedColumn(),

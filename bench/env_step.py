@@ -16,16 +16,17 @@ import gymnasium as gym
 from rich.console import Console
 from rich.table import Table
 
-import envs  # noqa: F401
+import mock_sites.restaurant  # noqa: F401 - registers agentq/Restaurant-v0
 from envs.actions import parse_action
 from mock_sites.restaurant.tasks import load_suite
+from envs.oracle import Oracle
 
 
 def expert_actions(env: gym.Env, task_id: str) -> list[str]:
     env.reset(seed=0, options={"task_id": task_id})
     actions = []
     while True:
-        action = env.unwrapped.expert_action()
+        action = Oracle(env).expert_action()
         actions.append(action)
         _, _, terminated, truncated, _ = env.step(action)
         if terminated or truncated:

@@ -16,11 +16,12 @@ import gymnasium as gym
 from rich.console import Console
 from rich.table import Table
 
-import envs  # noqa: F401
+import mock_sites.restaurant  # noqa: F401 - registers agentq/Restaurant-v0
 from agentq.components import registry
 from agentq.planner.config import MCTSConfig
 from agentq.planner.mcts import MCTSPlanner
 from mock_sites.restaurant.tasks import load_suite
+from envs.oracle import Oracle
 
 VARIANTS = {
     "restore + cache": {"transition_cache": True, "use_snapshots": True},
@@ -66,7 +67,7 @@ def search_episode(task_id: str, settings: dict, simulations: int, decisions: in
         totals["env_s"] += stats.time_in_env_s
         totals["components_s"] += stats.time_in_components_s
         totals["total_s"] += stats.time_total_s
-        action = acting.unwrapped.expert_action()
+        action = Oracle(acting).expert_action()
         obs, _, terminated, truncated, _ = acting.step(action)
         history.append(action)
         planner.advance(action, obs)

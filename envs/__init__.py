@@ -1,8 +1,4 @@
-"""Environments between the mock sites and agents; importing this registers them with gymnasium."""
-
-from gymnasium.envs.registration import register, registry
-
-RESTAURANT_ENV_ID = "agentq/Restaurant-v0"
-
-if RESTAURANT_ENV_ID not in registry:
-    register(id=RESTAURANT_ENV_ID, entry_point="envs.restaurant:make_restaurant_env", disable_env_checker=True, order_enforce=False)
+"""Everything between a mock site and an agent: the action grammar, the observation renderer, the
+http and browser backends and the generic gymnasium env. Sites depend on this package, never the
+other way round; a site registers its own env id (``import mock_sites.restaurant`` registers
+``agentq/Restaurant-v0``)."""

@@ -15,7 +15,7 @@ from envs.actions import Action, ActionError, parse_action
 from envs.backends.base import Backend, BackendActionFailed, BackendCrashed, PageView, sanitize_typed_text
 from envs.observation import render_text
 from envs.page import Element, Page, parse_page
-from envs.site import ExpertView, SiteAdapter
+from envs.site import SiteAdapter
 from envs.spaces import FreeText, observation_space
 
 DEFAULT_MAX_STEPS = 30
@@ -92,7 +92,7 @@ class WebAgentEnv(gym.Env):
             from envs.backends.browser import BrowserBackend
 
             if server_url is None:
-                from mock_sites.serving import SiteServer
+                from envs.serving import SiteServer
 
                 self._server = SiteServer(site.create_app(token, catalogue_seed))
                 self._server.start()
@@ -163,7 +163,7 @@ class WebAgentEnv(gym.Env):
         reward = 0.0
         info_extra: dict[str, Any] = {}
         if self._terminated and crashed is None:
-            self._evaluation = self.evaluate()
+            self._evaluation = self._evaluate()
             reward = 1.0 if self._evaluation.success else 0.0
         truncated = crashed is not None or (not self._terminated and self._steps >= self.max_steps)
         if crashed is not None:
@@ -291,8 +291,8 @@ class WebAgentEnv(gym.Env):
     def terminated(self) -> bool:
         return self._terminated
 
-    def evaluate(self):
-        """The evaluator's verdict for the episode so far (privileged: reads the database)."""
+    def _evaluate(self):
+        """The evaluator's verdict, for the reward at the end (agents ask an `envs.oracle.Oracle`)."""
         _, bookings = self.backend.site_state()
         return self.site.evaluate(self.task, bookings, self._stop_answer)
 
@@ -321,15 +321,6 @@ class WebAgentEnv(gym.Env):
         out.extend(grammar.ask_user(q) for q in self.site.questions() if q not in asked)
         out.extend(grammar.stop(a) for a in self.site.stop_answers())
         return list(dict.fromkeys(out))
-
-    def expert_action(self) -> str:
-        """The next correct action (privileged: reads the hidden goal and the session)."""
-        session, bookings = self.backend.site_state()
-        view = ExpertView(
-            task=self.task, url=self._view.url, page=self.page, values=dict(self._values),
-            dialogue=tuple(self._dialogue), session=session, bookings=bookings,
-        )
-        return self.site.expert_action(view)
 
     def snapshot(self) -> EnvState:
         """Capture the whole state: page, server session, typed values and the episode so far."""

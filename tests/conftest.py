@@ -5,7 +5,7 @@ from __future__ import annotations
 import gymnasium as gym
 import pytest
 
-import envs  # noqa: F401 - registers agentq/Restaurant-v0
+import mock_sites.restaurant  # noqa: F401 - registers agentq/Restaurant-v0
 
 
 @pytest.fixture

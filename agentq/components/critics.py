@@ -8,7 +8,7 @@ from typing import Any
 
 from agentq.components.heuristics import score_actions
 from agentq.components.noise import unit, weighted_index
-from agentq.components.privileged import expert_action, unwrap
+from agentq.components.privileged import expert_action, require_oracle
 
 Obs = dict[str, Any]
 DEFAULT_SCALE = 2.5
@@ -33,7 +33,7 @@ class HeuristicCritic:
     def __init__(self, scale: float = DEFAULT_SCALE) -> None:
         self.scale = scale
 
-    def rank(self, obs: Obs, candidates: list[str]) -> list[float]:
+    def score(self, obs: Obs, candidates: list[str]) -> list[float]:
         return squash(score_actions(obs, candidates), self.scale)
 
 
@@ -43,14 +43,14 @@ class ExpertCritic:
     name = "expert"
     privileged = True
 
-    def __init__(self, env: Any, other: float = 0.05) -> None:
-        self.env = unwrap(env)
+    def __init__(self, oracle: Any, other: float = 0.05) -> None:
+        self.oracle = require_oracle(oracle)
         self.other = other
 
-    def rank(self, obs: Obs, candidates: list[str]) -> list[float]:
+    def score(self, obs: Obs, candidates: list[str]) -> list[float]:
         if not candidates:
             return []
-        expert = expert_action(self.env, candidates)
+        expert = expert_action(self.oracle, candidates)
         return [1.0 if c == expert else self.other for c in candidates]
 
 
@@ -65,17 +65,17 @@ class NoisyExpertCritic:
     name = "noisy_expert"
     privileged = True
 
-    def __init__(self, env: Any, accuracy: float, seed: int = 0, scale: float = DEFAULT_SCALE) -> None:
-        self.env = unwrap(env)
+    def __init__(self, oracle: Any, accuracy: float, seed: int = 0, scale: float = DEFAULT_SCALE) -> None:
+        self.oracle = require_oracle(oracle)
         self.accuracy = accuracy
         self.seed = seed
         self.scale = scale
 
-    def rank(self, obs: Obs, candidates: list[str]) -> list[float]:
+    def score(self, obs: Obs, candidates: list[str]) -> list[float]:
         if not candidates:
             return []
         base = [RUNNER_UP_CAP * s for s in squash(score_actions(obs, candidates), self.scale)]
-        expert = expert_action(self.env, candidates)
+        expert = expert_action(self.oracle, candidates)
         if expert not in candidates:
             return base
         key = (self.seed, "critic", obs.get("text", ""), obs.get("url", ""), obs.get("goal", ""), *sorted(candidates))
@@ -103,9 +103,9 @@ class EnsembleCritic:
         self.weights = [w / total for w in weights] if weights else [1.0 / len(members)] * len(members)
         self.privileged = any(bool(getattr(m, "privileged", True)) for m in members)
 
-    def rank(self, obs: Obs, candidates: list[str]) -> list[float]:
+    def score(self, obs: Obs, candidates: list[str]) -> list[float]:
         totals = [0.0] * len(candidates)
         for member, weight in zip(self.members, self.weights):
-            for i, score in enumerate(member.rank(obs, candidates)):
+            for i, score in enumerate(member.score(obs, candidates)):
                 totals[i] += weight * score
         return totals

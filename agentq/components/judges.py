@@ -10,7 +10,7 @@ from agentq.components.matching import choose_slot, reports_unavailable, review_
 from agentq.components.instruction import Request
 from agentq.components.noise import unit
 from agentq.components.obs_reading import read_action, time_minutes
-from agentq.components.privileged import success, unwrap
+from agentq.components.privileged import require_oracle, success
 
 Obs = dict[str, Any]
 
@@ -29,11 +29,11 @@ class EnvJudge:
     name = "env"
     privileged = True
 
-    def __init__(self, env: Any) -> None:
-        self.env = unwrap(env)
+    def __init__(self, oracle: Any) -> None:
+        self.oracle = require_oracle(oracle)
 
     def judge(self, goal: str, trajectory: Sequence[Any], final_obs: Obs) -> float:
-        return 1.0 if success(self.env) else 0.0
+        return 1.0 if success(self.oracle) else 0.0
 
 
 class NoisyJudge:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from agentq.components.heuristics import score_actions
-from agentq.components.privileged import expert_action, unwrap
+from agentq.components.privileged import expert_action, require_oracle
 
 Obs = dict[str, Any]
 DEFAULT_TEMPERATURE = 3.4
@@ -88,14 +88,14 @@ class NoisyExpertPolicy(SampledPolicy):
     name = "noisy_expert"
     privileged = True
 
-    def __init__(self, env: Any, p: float, temperature: float = DEFAULT_TEMPERATURE) -> None:
-        self.env = unwrap(env)
+    def __init__(self, oracle: Any, p: float, temperature: float = DEFAULT_TEMPERATURE) -> None:
+        self.oracle = require_oracle(oracle)
         self.p = p
         self.temperature = temperature
 
     def distribution(self, obs: Obs) -> tuple[list[str], np.ndarray]:
         actions = legal_actions(obs)
-        expert = expert_action(self.env, actions)
+        expert = expert_action(self.oracle, actions)
         others = [a for a in actions if a != expert]
         if not others:
             return [expert], np.ones(1)

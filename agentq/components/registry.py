@@ -1,8 +1,8 @@
 """Build policies, critics and judges by name from config specs ``{name: ..., **params}``.
 
 `validate(kind, spec)` checks a spec against the component's pydantic parameter model and returns
-it with defaults filled in; `build(kind, spec, env=None, seed=0)` makes the component (privileged
-ones need the env, the others never receive it); `describe(kind, spec)` says its name and whether
+it with defaults filled in; `build(kind, spec, oracle=None, seed=0)` makes the component (privileged
+ones need an `envs.oracle.Oracle`, the others never receive it); `describe(kind, spec)` says its name and whether
 it is privileged. Errors are :class:`ComponentSpecError` (a ValueError) naming the component and
 the bad field and value, with a "did you mean" suggestion for unknown names.
 """
@@ -74,7 +74,7 @@ class Entry:
     name: str
     params: type[_Params]
     privileged: bool | Callable[[dict[str, Any]], bool]
-    factory: Callable[..., Any]  # (params dict, env or None, seed) -> component
+    factory: Callable[..., Any]  # (params dict, oracle or None, seed) -> component
     summary: str
 
     def is_privileged(self, spec: dict[str, Any]) -> bool:
@@ -86,47 +86,47 @@ def _member_seed(seed: int, index: int) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def _build_ensemble(spec: dict[str, Any], env: Any, seed: int) -> critics.EnsembleCritic:
-    members = [build("critic", m, env=env, seed=_member_seed(seed, i)) for i, m in enumerate(spec["members"])]
+def _build_ensemble(spec: dict[str, Any], oracle: Any, seed: int) -> critics.EnsembleCritic:
+    members = [build("critic", m, oracle=oracle, seed=_member_seed(seed, i)) for i, m in enumerate(spec["members"])]
     return critics.EnsembleCritic(members, spec["weights"])
 
 
-def _build_noisy_judge(spec: dict[str, Any], env: Any, seed: int) -> judges.NoisyJudge:
-    base = build("judge", spec["base"], env=env, seed=_member_seed(seed, 0))
+def _build_noisy_judge(spec: dict[str, Any], oracle: Any, seed: int) -> judges.NoisyJudge:
+    base = build("judge", spec["base"], oracle=oracle, seed=_member_seed(seed, 0))
     return judges.NoisyJudge(base, spec["flip"], seed=seed)
 
 
 REGISTRY: dict[str, dict[str, Entry]] = {
     "policy": {
-        "random": Entry("policy", "random", NoParams, False, lambda s, e, seed: policies.RandomPolicy(),
+        "random": Entry("policy", "random", NoParams, False, lambda s, o, seed: policies.RandomPolicy(),
                         "uniform over the legal actions"),
         "heuristic": Entry("policy", "heuristic", HeuristicPolicyParams, False,
-                           lambda s, e, seed: policies.HeuristicPolicy(s["temperature"]),
+                           lambda s, o, seed: policies.HeuristicPolicy(s["temperature"]),
                            "softmax over heuristic scores of the legal actions"),
         "noisy_expert": Entry("policy", "noisy_expert", NoisyExpertPolicyParams, True,
-                              lambda s, e, seed: policies.NoisyExpertPolicy(e, s["p"], s["temperature"]),
+                              lambda s, o, seed: policies.NoisyExpertPolicy(o, s["p"], s["temperature"]),
                               "the expert's action with probability p, else a heuristic pick among the others"),
     },
     "critic": {
         "expert": Entry("critic", "expert", ExpertCriticParams, True,
-                        lambda s, e, seed: critics.ExpertCritic(e, s["other"]),
+                        lambda s, o, seed: critics.ExpertCritic(o, s["other"]),
                         "1.0 for the expert's action, `other` for the rest"),
         "noisy_expert": Entry("critic", "noisy_expert", NoisyExpertCriticParams, True,
-                              lambda s, e, seed: critics.NoisyExpertCritic(e, s["accuracy"], seed=seed),
+                              lambda s, o, seed: critics.NoisyExpertCritic(o, s["accuracy"], seed=seed),
                               "the expert's action ranked first with probability `accuracy`"),
         "heuristic": Entry("critic", "heuristic", HeuristicCriticParams, False,
-                           lambda s, e, seed: critics.HeuristicCritic(s["scale"]),
+                           lambda s, o, seed: critics.HeuristicCritic(s["scale"]),
                            "heuristic scores squashed into (0, 1)"),
         "ensemble": Entry("critic", "ensemble", EnsembleCriticParams,
                           lambda s: any(describe("critic", m)["privileged"] for m in s["members"]),
                           _build_ensemble, "the mean of member critics"),
     },
     "judge": {
-        "env": Entry("judge", "env", NoParams, True, lambda s, e, seed: judges.EnvJudge(e),
+        "env": Entry("judge", "env", NoParams, True, lambda s, o, seed: judges.EnvJudge(o),
                      "the evaluator's success verdict"),
         "noisy": Entry("judge", "noisy", NoisyJudgeParams, lambda s: describe("judge", s["base"])["privileged"],
                        _build_noisy_judge, "another judge's verdict flipped with probability `flip`"),
-        "heuristic": Entry("judge", "heuristic", NoParams, False, lambda s, e, seed: judges.HeuristicJudge(),
+        "heuristic": Entry("judge", "heuristic", NoParams, False, lambda s, o, seed: judges.HeuristicJudge(),
                            "reads the final page against the instruction"),
     },
 }
@@ -216,15 +216,17 @@ def describe(kind: str, spec: Any) -> dict[str, Any]:
     return {"name": entry.name, "privileged": entry.is_privileged(checked)}
 
 
-def build(kind: str, spec: Any, env: Any = None, seed: int = 0) -> Any:
-    """Make the component a spec names. Privileged components need `env`; the others never get it."""
+def build(kind: str, spec: Any, oracle: Any = None, seed: int = 0) -> Any:
+    """Make the component a spec names. Privileged components need `oracle` (an
+    `envs.oracle.Oracle`); the others never get it."""
     checked = validate(kind, spec)
     entry = _entries(kind)[checked["name"]]
     privileged = entry.is_privileged(checked)
-    if privileged and env is None:
+    if privileged and oracle is None:
         raise ComponentSpecError(
-            f"{kind} {entry.name!r} is privileged (it reads the env's hidden state) and needs the env: "
-            f"build({kind!r}, spec, env=env)"
+            f"{kind} {entry.name!r} is privileged (it reads the hidden task) and needs an oracle: "
+            f"build({kind!r}, spec, oracle=Oracle(env))"
         )
-    component = entry.factory(checked, env if privileged else None, seed)
-    return component
+    return entry.factory(checked, oracle if privileged else None, seed)
+
+from agentq.components.llm.registration import register_llm; register_llm(REGISTRY)  # noqa: E402, E702 - llm components

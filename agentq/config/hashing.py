@@ -10,6 +10,8 @@ import yaml
 
 from .models import ExperimentConfig
 
+NOT_HASHED = ("output", "workers", "executor", "ray_address")
+
 
 def canonical_json(value: Any) -> str:
     """Compact, key-sorted JSON used for hashing and seeds."""
@@ -17,10 +19,11 @@ def canonical_json(value: Any) -> str:
 
 
 def config_hash(cfg: ExperimentConfig) -> str:
-    """sha256 of the resolved config JSON without ``output`` and ``workers``."""
+    """sha256 of the resolved config JSON without ``output``, ``workers``, ``executor`` and ``ray_address``
+    (how and where episodes run never changes what they do)."""
     data = cfg.model_dump(mode="json")
-    data.pop("output", None)
-    data.pop("workers", None)
+    for key in NOT_HASHED:
+        data.pop(key, None)
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
 

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from agentq.agents.settings import AgentKind
 
 
 # env.name -> worker class; any "package.module:Class" string is imported as a plugin.
-WORKERS: dict[str, str] = {"restaurant": "agentq.episode:RestaurantWorker"}
+WORKERS: dict[str, str] = {"restaurant": "agentq.agents.worker:SiteWorker"}
 COMPONENT_KINDS = ("policy", "critic", "judge")
 DEFAULT_EXPERIMENT = "hybrid_vs_policy.yaml"
 _PLUGIN_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -69,23 +71,44 @@ class EnvConfig(_Model):
 
 
 class TasksConfig(_Model):
-    """Which tasks: all of a split, a seeded stratified sample of n, or explicit ids."""
+    """Which tasks: all of a split, a seeded stratified sample of n, explicit ids, or n tasks freshly
+    drawn from the task generator with `generate_seed` (tasks no one has looked at)."""
 
     split: str = "dev"
     n: int | None = Field(None, ge=1)
     difficulty: Annotated[list[str] | None, BeforeValidator(_as_list)] = None
     ids: list[str] | None = None
     sample_seed: int = 0
+    generate_seed: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _generated_needs_n(self) -> TasksConfig:
+        if self.generate_seed is not None:
+            if self.n is None:
+                raise ValueError("generate_seed needs n (how many tasks to generate)")
+            if self.ids is not None:
+                raise ValueError("give either ids or generate_seed, not both")
+        return self
 
 
 class AgentConfig(_Model):
-    """One agent: components, and a planner (MCTS settings) or None for the pure policy."""
+    """One agent: its kind, the components that kind uses, and the kind's settings (`planner:`).
+
+    `kind` defaults to ``mcts`` when a `planner` block is given and ``pure`` otherwise (the
+    shape of configs written before kinds existed).
+    """
 
     name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
-    policy: ComponentSpec
+    kind: AgentKind | None = None
+    policy: ComponentSpec | None = None
     critic: ComponentSpec | None = None
     judge: ComponentSpec | None = None
     planner: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _default_kind(self) -> AgentConfig:
+        self.kind = self.kind or ("mcts" if self.planner is not None else "pure")
+        return self
 
 
 class OutputConfig(_Model):
@@ -94,7 +117,9 @@ class OutputConfig(_Model):
     dir: str = "runs"
     plots: bool = True
     save_trees: Literal["first", "none", "all"] = "first"
-    save_pairs: bool = False  # write each planner episode's preference pairs (DPO data) to pairs/
+    save_pairs: bool = False  # write each mcts episode's preference pairs (DPO data) to pairs/
+    save_traces: bool = True  # write each episode's steps (page before, action, error) to traces/
+    screenshots: bool = False  # with a browser acting env, a PNG of the page before every step
 
 
 class ExperimentConfig(_Model):
@@ -108,6 +133,8 @@ class ExperimentConfig(_Model):
     agents: list[AgentConfig] = Field(min_length=1)
     sweep: dict[str, list[Any]] = Field(default_factory=dict)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    executor: Literal["process", "ray"] = "process"  # where episodes run; not in the config hash
+    ray_address: str | None = None  # executor ray: a cluster to join; None starts a local Ray
 
     def agent(self, name: str) -> AgentConfig:
         """The agent called ``name``."""

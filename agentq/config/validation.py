@@ -8,6 +8,8 @@ from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from agentq.agents.settings import COMPONENTS, SETTINGS
+
 from .models import COMPONENT_KINDS, WORKERS, ConfigError, ExperimentConfig, Loc, _suggest
 from .paths import format_loc
 
@@ -126,11 +128,28 @@ def _semantic_errors(cfg: ExperimentConfig) -> list[tuple[Loc, str]]:
                     spec = getattr(agent, kind)
                     if spec is not None:
                         errors += _external_errors(validate, (kind, dict(spec)), ("agents", i, kind), None)
-    mcts = _optional_attr("agentq.planner.config", "MCTSConfig")
-    if mcts is not None:
-        for i, agent in enumerate(cfg.agents):
-            if agent.planner is not None:
-                errors += _external_errors(mcts.model_validate, (agent.planner,), ("agents", i, "planner"), mcts)
+    for i, agent in enumerate(cfg.agents):
+        errors += _agent_errors(i, agent)
+    return errors
+
+
+def _agent_errors(i: int, agent: Any) -> list[tuple[Loc, str]]:
+    """The components the agent's kind needs (and no others), and its settings (`planner:`)."""
+    errors: list[tuple[Loc, str]] = []
+    needs = COMPONENTS[agent.kind]
+    for component in COMPONENT_KINDS:
+        given = getattr(agent, component) is not None
+        if component in needs and not given:
+            errors.append((("agents", i, component), (
+                f"agent {agent.name!r} of kind {agent.kind!r} needs a {component!r} (it uses {', '.join(needs)}); "
+                f"add e.g. {component}: {{name: ...}}"
+            )))  # fmt: skip
+        elif given and component not in needs:
+            uses = ", ".join(needs) if needs else "no components"
+            errors.append((("agents", i, component), f"agent of kind {agent.kind!r} does not use a {component!r} (it uses {uses})"))
+    model = SETTINGS[agent.kind]
+    if agent.planner is not None:
+        errors += _external_errors(model.model_validate, (agent.planner,), ("agents", i, "planner"), model)
     return errors
 
 

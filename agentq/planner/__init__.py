@@ -28,11 +28,12 @@ from .mcts import MCTSPlanner
 from .preferences import PreferencePair, PreferencePrompt, preference_pairs
 from .protocols import Critic, Judge, Policy, Step
 from .stats import ChildStats, Decision, SearchResult, SearchStats
-from .tree import Node, StateRecord, puct_score, select_child, ucb_score
+from .transitions import StateRecord, Transitions
+from .tree import Node, normalised_priors, puct_score, select_child, ucb_score
 
 __all__ = [
     "ChildStats", "Critic", "Decision", "Judge", "MCTSConfig", "MCTSPlanner", "Node", "Policy",
-    "PreferencePair", "PreferencePrompt", "SearchResult", "SearchStats", "StateRecord", "Step",
+    "PreferencePair", "PreferencePrompt", "SearchResult", "SearchStats", "StateRecord", "Step", "Transitions",
     "load_graphml", "load_node_link", "node_value", "preference_pairs", "puct_score",
-    "save_graphml", "save_node_link", "select_child", "tree_to_networkx", "ucb_score",
+    "normalised_priors", "save_graphml", "save_node_link", "select_child", "tree_to_networkx", "ucb_score",
 ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import warnings
+from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+
+DEPRECATED_KEYS = {"prior": "selection"}  # old key -> new key
 
 
 class MCTSConfig(BaseModel):
@@ -21,7 +24,8 @@ class MCTSConfig(BaseModel):
     exploration: float = Field(
         1.0, ge=0.0, validation_alias=AliasChoices("exploration", "c"), description="c"
     )
-    prior: Literal["ucb", "puct"] = "ucb"
+    selection: Literal["ucb", "puct"] = Field("ucb", description="selection rule: Agent Q's UCB1 or PUCT")
+    puct_prior: Literal["critic", "policy"] = Field("critic", description="where PUCT's P comes from")
     leaf_value: Literal["rollout", "critic"] = "rollout"
     rollout_k: int = Field(3, ge=1)
     final: Literal["visits", "q"] = "visits"
@@ -30,3 +34,18 @@ class MCTSConfig(BaseModel):
     alpha: float = Field(0.5, ge=0.0, le=1.0)
     theta: float = Field(0.1, ge=0.0)
     use_snapshots: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_keys(cls, data: Any) -> Any:
+        """Accept the old key `prior` (ucb|puct) for `selection`, with a deprecation warning."""
+        if isinstance(data, dict):
+            for old, new in DEPRECATED_KEYS.items():
+                if old in data:
+                    if new in data:
+                        raise ValueError(f"planner: give {new!r} only ({old!r} is its deprecated name)")
+                    warnings.warn(
+                        f"planner key {old!r} is deprecated; call it {new!r}", DeprecationWarning, stacklevel=2
+                    )
+                    data = {**{k: v for k, v in data.items() if k != old}, new: data[old]}
+        return data

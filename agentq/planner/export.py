@@ -10,21 +10,24 @@ import networkx as nx
 from .tree import Node
 
 NODE_ATTRS = (
-    "action", "visits", "q", "critic", "prior", "prob", "url", "depth", "terminal", "value",
-    "judge", "state_id",
+    "action", "visits", "q", "critic_score", "prior", "url", "depth", "terminal", "value",
+    "judge", "state_id", "chosen",
 )
 
 
 def node_value(node: Node, alpha: float) -> float | None:
     """alpha * Q + (1 - alpha) * critic for a visited node with a critic score, else None."""
-    if node.visits == 0 or node.critic is None:
+    if node.visits == 0 or node.critic_score is None:
         return None
-    return alpha * (node.value_sum / node.visits) + (1.0 - alpha) * node.critic
+    return alpha * (node.value_sum / node.visits) + (1.0 - alpha) * node.critic_score
 
 
-def tree_to_networkx(root: Node, alpha: float = 0.5) -> nx.DiGraph:
+def tree_to_networkx(root: Node, alpha: float = 0.5, chosen: str | None = None) -> nx.DiGraph:
     """The subtree under `root` as a DiGraph: nodes numbered 0.. in depth-first pre-order
-    (0 is the root), attributes NODE_ATTRS (None where unknown), edges parent -> child."""
+    (0 is the root), attributes NODE_ATTRS (None where unknown), edges parent -> child.
+
+    `chosen` (the action taken at the root) marks the root and that child with `chosen=True`.
+    """
     g = nx.DiGraph()
     ids: dict[int, int] = {}
     for node in root.iter_subtree():
@@ -36,15 +39,15 @@ def tree_to_networkx(root: Node, alpha: float = 0.5) -> nx.DiGraph:
             action=node.action,
             visits=node.visits,
             q=node.q,
-            critic=node.critic,
+            critic_score=node.critic_score,
             prior=node.prior,
-            prob=node.prob,
             url=st.obs.get("url") if st is not None and st.obs is not None else None,
             depth=node.depth,
             terminal=node.terminal,
             value=node_value(node, alpha),
             judge=st.judge_value if st is not None else None,
             state_id=st.sid if st is not None else None,
+            chosen=chosen is not None and (node is root or (node.parent is root and node.action == chosen)),
         )
         if node is not root and node.parent is not None:
             g.add_edge(ids[id(node.parent)], i)

@@ -37,7 +37,7 @@ class Critic(Protocol):
     name: str
     privileged: bool
 
-    def rank(self, obs: Obs, candidates: list[str]) -> list[float]:
+    def score(self, obs: Obs, candidates: list[str]) -> list[float]:
         """Return one score in [0, 1] per candidate, higher is better."""
         ...
 

@@ -53,9 +53,8 @@ class ChildStats(BaseModel):
     action: str
     visits: int
     q: float | None
-    critic: float | None
-    prior: float | None
-    prob: float | None
+    critic_score: float | None
+    prior: float | None  # the policy's probability
 
 
 class SearchResult(BaseModel):

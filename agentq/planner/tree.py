@@ -1,64 +1,31 @@
-"""Search-tree nodes, per-state records (the transition cache) and the selection rules."""
+"""Search-tree nodes and the selection rules (one source per formula)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal
 
-from .protocols import Obs, Step
+from .protocols import Obs
 
+if TYPE_CHECKING:
+    from .transitions import StateRecord
 
-class StateRecord:
-    """One env state reached by an action path from the episode start.
-
-    `next` maps action -> StateRecord: it is the transition cache (obs, reward, flags, info and
-    snapshot of the state each action leads to). `judge_value` caches the judge's score.
-    """
-
-    __slots__ = (
-        "sid", "parent", "action", "depth", "obs", "reward", "terminated", "truncated",
-        "terminal", "info", "snapshot", "next", "judge_value", "step",
-    )
-
-    def __init__(
-        self,
-        sid: int = 0,
-        parent: StateRecord | None = None,
-        action: str | None = None,
-        depth: int = 0,
-        obs: Obs | None = None,
-        reward: float = 0.0,
-        terminated: bool = False,
-        truncated: bool = False,
-        info: dict[str, Any] | None = None,
-        snapshot: Any = None,
-    ) -> None:
-        self.sid = sid
-        self.parent = parent
-        self.action = action
-        self.depth = depth
-        self.obs = obs
-        self.reward = reward
-        self.terminated = bool(terminated)
-        self.truncated = bool(truncated)
-        self.terminal = self.terminated or self.truncated
-        self.info = info
-        self.snapshot = snapshot
-        self.next: dict[str, StateRecord] = {}
-        self.judge_value: float | None = None
-        self.step: Step | None = None  # Step(parent obs, action), built once for trajectories
+Selection = Literal["ucb", "puct"]
+PriorSource = Literal["critic", "policy"]
 
 
 class Node:
     """A tree node: the edge `action` from its parent plus MCTS statistics.
 
-    `state` is None until the action has been executed once. `prob` is the policy probability,
-    `critic` the critic score, `prior` the critic score normalised over the siblings (PUCT's P).
+    `prior` is the policy's probability of `action` (AlphaZero's P(s, a)); `critic_score` is the
+    critic's score of it (Agent Q's self-critique). `state` is None until the action has been
+    executed once.
     """
 
     __slots__ = (
-        "action", "parent", "children", "visits", "value_sum", "prob", "critic", "prior",
-        "depth", "state", "expanded",
+        "action", "parent", "children", "visits", "value_sum", "prior", "critic_score", "depth", "state",
+        "expanded",
     )
 
     def __init__(
@@ -67,9 +34,8 @@ class Node:
         parent: Node | None = None,
         *,
         depth: int = 0,
-        prob: float | None = None,
-        critic: float | None = None,
         prior: float | None = None,
+        critic_score: float | None = None,
         state: StateRecord | None = None,
         visits: int = 0,
         value_sum: float = 0.0,
@@ -79,16 +45,15 @@ class Node:
         self.children: list[Node] = []
         self.visits = visits
         self.value_sum = value_sum
-        self.prob = prob
-        self.critic = critic
         self.prior = prior
+        self.critic_score = critic_score
         self.depth = depth
         self.state = state
         self.expanded = False
 
     @property
     def q(self) -> float | None:
-        """Mean backed-up return, None if never visited."""
+        """Mean backed-up value, None if never visited."""
         return self.value_sum / self.visits if self.visits else None
 
     @property
@@ -107,8 +72,8 @@ class Node:
         self.children.append(child)
         return child
 
-    def iter_subtree(self):
-        """Yield the nodes of this subtree in depth-first pre-order (children in stored order)."""
+    def iter_subtree(self) -> Iterator[Node]:
+        """The nodes of this subtree in depth-first pre-order (children in stored order)."""
         stack = [self]
         while stack:
             node = stack.pop()
@@ -116,46 +81,46 @@ class Node:
             stack.extend(reversed(node.children))
 
     def __repr__(self) -> str:
-        return f"Node({self.action!r}, visits={self.visits}, q={self.q}, critic={self.critic})"
+        return f"Node({self.action!r}, visits={self.visits}, q={self.q}, critic_score={self.critic_score})"
 
 
 def ucb_score(q: float, n_parent: int, n_child: int, c: float) -> float:
-    """UCB1 as in Agent Q: Q + c * sqrt(ln N(parent) / (1 + N(child)))."""
+    """UCB1 as in Agent Q (eq. 7): Q + c * sqrt(ln N(parent) / (1 + N(child)))."""
     return q + c * math.sqrt(math.log(n_parent) / (1 + n_child)) if n_parent > 0 else q
 
 
 def puct_score(q: float, prior: float, n_parent: int, n_child: int, c: float) -> float:
-    """AlphaZero PUCT: Q + c * P * sqrt(N(parent)) / (1 + N(child))."""
+    """AlphaZero's PUCT: Q + c * P * sqrt(N(parent)) / (1 + N(child))."""
     return q + c * prior * math.sqrt(n_parent) / (1 + n_child)
 
 
-def select_child(node: Node, c: float, prior: str = "ucb") -> Node:
-    """Pick the child to descend into; ties go to the earlier child (critic order).
+def normalised_priors(children: list[Node], source: PriorSource = "critic") -> list[float]:
+    """PUCT's P over siblings: the critic scores or the policy probabilities (clipped at 0),
+    divided by their sum; uniform when the sum is 0."""
+    raw = [max((ch.critic_score if source == "critic" else ch.prior) or 0.0, 0.0) for ch in children]
+    total = sum(raw)
+    return [r / total for r in raw] if total > 0 else [1.0 / len(children)] * len(children)
 
-    ucb: the first unvisited child in stored (critic) order, else the best UCB1 score.
-    puct: the best PUCT score, unvisited children counting Q = 0.
+
+def select_child(node: Node, c: float, selection: Selection = "ucb", prior_source: PriorSource = "critic") -> Node:
+    """The child to descend into; ties go to the earlier child (critic order).
+
+    ucb: the first unvisited child in stored order, else the best :func:`ucb_score`.
+    puct: the best :func:`puct_score`, unvisited children counting Q = 0.
     """
     children = node.children
-    best = children[0]
-    best_score = -math.inf
-    if prior == "ucb":
+    if selection == "ucb":
         for ch in children:
             if ch.visits == 0:
                 return ch
-        log_n = math.log(node.visits) if node.visits > 0 else 0.0
-        for ch in children:
-            n = ch.visits
-            s = ch.value_sum / n + c * math.sqrt(log_n / (1 + n))
-            if s > best_score:
-                best, best_score = ch, s
-        return best
-    sqrt_n = math.sqrt(node.visits)
-    for ch in children:
-        n = ch.visits
-        s = (ch.value_sum / n if n else 0.0) + c * (ch.prior or 0.0) * sqrt_n / (1 + n)
-        if s > best_score:
-            best, best_score = ch, s
-    return best
+        scores = [ucb_score(ch.value_sum / ch.visits, node.visits, ch.visits, c) for ch in children]
+    else:
+        priors = normalised_priors(children, prior_source)
+        scores = [
+            puct_score(ch.value_sum / ch.visits if ch.visits else 0.0, p, node.visits, ch.visits, c)
+            for ch, p in zip(children, priors)
+        ]
+    return children[max(range(len(children)), key=lambda i: (scores[i], -i))]
 
 
 def same_page(a: Obs | None, b: Obs | None) -> bool:

@@ -1,7 +1,7 @@
 """Run an experiment: plan episodes, run them in worker processes, append rows, resume after a crash.
 
 The seam to the environments is :class:`EpisodeWorker`: ``env.name`` selects a worker class
-(``"restaurant"`` -> ``agentq.episode:RestaurantWorker``; any ``"package.module:Class"`` is
+(``"restaurant"`` -> ``agentq.agents.worker:SiteWorker``; any ``"package.module:Class"`` is
 imported). Each worker process builds one worker, then runs the :class:`EpisodeSpec` s it is sent.
 
 Modules: :mod:`.seam` (specs, results, the worker protocol), :mod:`.tasks` (listing and selecting

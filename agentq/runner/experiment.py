@@ -13,10 +13,10 @@ from typing import Any
 from agentq.config import ExperimentConfig, config_hash, dump_config, load_config
 from agentq.results import JsonlAppender, RunFolder, atomic_write_text, is_error, repair_jsonl, rewrite_sorted
 
-from .loop import ProgressHook, _Runner
+from .loop import ProcessPoolRunner, ProgressHook, RowRecorder
 from .plan import plan_episodes
 from .seam import EpisodeSpec, RunnerError, import_worker
-from .tasks import list_tasks, select_tasks
+from .tasks import generate_tasks, list_tasks, select_tasks
 
 
 @dataclass
@@ -76,6 +76,30 @@ def prepare_folder(cfg: ExperimentConfig, run_dir: Path, resume: bool) -> RunFol
     return folder
 
 
+def build_runner(
+    cfg: ExperimentConfig,
+    folder: RunFolder,
+    specs: list[EpisodeSpec],
+    difficulty: dict[str, str | None],
+    workers: int,
+    on_row: ProgressHook,
+    executor: str | None = None,
+    ray_address: str | None = None,
+) -> RowRecorder:
+    """The executor that runs the episodes: ``executor`` (else ``cfg.executor``), ``process`` or ``ray``."""
+    kind = executor or cfg.executor
+    address = ray_address if ray_address is not None else cfg.ray_address
+    if kind == "ray":
+        from .ray_executor import RayRunner  # late: Ray is an optional extra
+
+        return RayRunner(cfg, folder, specs, difficulty, workers, on_row, address=address)
+    if kind != "process":
+        raise RunnerError(f"unknown executor {kind!r}; use 'process' or 'ray'")
+    if address:
+        raise RunnerError(f"ray_address {address!r} is set but the executor is 'process'; use executor: ray")
+    return ProcessPoolRunner(cfg, folder, specs, difficulty, workers, on_row)
+
+
 def run_experiment(
     cfg: ExperimentConfig,
     run_dir: str | Path,
@@ -85,25 +109,32 @@ def run_experiment(
     on_row: ProgressHook | None = None,
     on_start: Callable[[int, int], None] | None = None,
     plots: bool | None = None,
+    executor: str | None = None,
+    ray_address: str | None = None,
 ) -> RunOutcome:
     """Run (or resume) an experiment into ``run_dir`` and write its summary.
 
     ``on_start(done, total)`` is called once the plan is known; ``on_row`` after every row.
     Ctrl-C stops the workers, keeps finished rows, writes the summary and returns with
-    ``interrupted=True``.
+    ``interrupted=True``. ``executor`` / ``ray_address`` override the config's (rows do not change).
     """
     from agentq.report import write_report  # late: report pulls in rich tables
 
     t0 = time.perf_counter()
     worker_cls = import_worker(cfg.env.name)
-    tasks, notes = select_tasks(list_tasks(worker_cls, cfg.env, cfg.tasks.split), cfg.tasks)
+    if cfg.tasks.generate_seed is not None:
+        pool = generate_tasks(worker_cls, cfg.env, cfg.tasks)
+    else:
+        pool = list_tasks(worker_cls, cfg.env, cfg.tasks.split)
+    tasks, notes = select_tasks(pool, cfg.tasks)
     folder = prepare_folder(cfg, Path(run_dir), resume)
     specs = plan_episodes(cfg, tasks, folder.path)
     h = config_hash(cfg)
     rows = repair_jsonl(folder.episodes)
     _check_existing(rows, specs, h, folder)
     difficulty = {t.id: t.difficulty for t in tasks}
-    runner = _Runner(cfg, folder, specs, difficulty, workers or cfg.workers, on_row or (lambda *a: None))
+    runner = build_runner(cfg, folder, specs, difficulty, workers or cfg.workers, on_row or (lambda *a: None),
+                          executor, ray_address)  # fmt: skip
     runner.done = {r["index"] for r in rows}
     todo = [s.index for s in specs if s.index not in runner.done]
     if on_start:

@@ -1,4 +1,4 @@
-"""The dispatch loop: feed specs to worker processes, record their rows, replace processes that die."""
+"""Dispatch loops: the row recorder every executor shares, and the process pool that replaces dead processes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 from agentq.config import ExperimentConfig, config_hash
 from agentq.results import JsonlAppender, RunFolder
 
-from .processes import _Slot
-from .rows import _error_text, build_row
+from .processes import WorkerSlot
+from .rows import error_text, build_row
 from .seam import EpisodeSpec, RunnerError, worker_ref
 
 
@@ -23,30 +23,24 @@ PREFETCH = 2  # specs queued per worker process (one running, one waiting)
 ProgressHook = Callable[[int, int, dict[str, Any] | None], None]  # (completed, total, row or None)
 
 
-class _Runner:
+class RowRecorder:
+    """What every executor shares: the run's bookkeeping and writing one row per finished episode."""
+
     def __init__(self, cfg: ExperimentConfig, folder: RunFolder, specs: list[EpisodeSpec],
                  difficulty: dict[str, str | None], workers: int, on_row: ProgressHook) -> None:  # fmt: skip
         self.cfg, self.folder, self.specs = cfg, folder, specs
         self.difficulty, self.workers, self.on_row = difficulty, workers, on_row
         self.hash = config_hash(cfg)
-        self.ctx = mp.get_context("spawn")
-        self.slots: list[_Slot] = []
-        self.pending: deque[int] = deque()
         self.done: set[int] = set()
         self.ran = 0
         self.episode_wall = 0.0
         self.started_at = time.perf_counter()
         self.startup_s: float | None = None
-        self.restarts = 0
         self.writer: JsonlAppender | None = None
         self.row_times: list[float] = []
 
-    def _spawn(self) -> _Slot:
-        n = len(self.slots) + self.restarts
-        env = self.cfg.env
-        return _Slot(self.ctx, env.name, env.model_dump(mode="json"), self.cfg.seed, n)
-
     def _record(self, index: int, describe: dict | None, payload: dict[str, Any]) -> None:
+        """Append the row of episode ``index`` (once: a repeat is ignored) and report progress."""
         if index in self.done:
             return
         spec = self.specs[index]
@@ -58,7 +52,7 @@ class _Runner:
         try:
             self.writer.append(row)
         except (TypeError, ValueError) as exc:
-            row = build_row(spec, **common, result=None, error="result is not JSON-serialisable: " + _error_text(exc),
+            row = build_row(spec, **common, result=None, error="result is not JSON-serialisable: " + error_text(exc),
                             wall_s=float(payload.get("wall_s", 0.0)))  # fmt: skip
             self.writer.append(row)
         self.done.add(index)
@@ -68,7 +62,32 @@ class _Runner:
         self.row_times.append(time.perf_counter() - self.started_at)
         self.on_row(len(self.done), len(self.specs), row)
 
-    def _handle(self, slot: _Slot, msg: tuple) -> None:
+    def run(self, todo: list[int]) -> None:
+        """Run the episodes ``todo`` (indices into specs), recording each row as it finishes."""
+        raise NotImplementedError
+
+    def stop(self, graceful: bool) -> None:
+        """Stop the workers: let them close their envs (graceful), else end them now."""
+        raise NotImplementedError
+
+
+class ProcessPoolRunner(RowRecorder):
+    """Runs episodes in spawned worker processes, PREFETCH specs queued per process."""
+
+    def __init__(self, cfg: ExperimentConfig, folder: RunFolder, specs: list[EpisodeSpec],
+                 difficulty: dict[str, str | None], workers: int, on_row: ProgressHook) -> None:  # fmt: skip
+        super().__init__(cfg, folder, specs, difficulty, workers, on_row)
+        self.ctx = mp.get_context("spawn")
+        self.slots: list[WorkerSlot] = []
+        self.pending: deque[int] = deque()
+        self.restarts = 0
+
+    def _spawn(self) -> WorkerSlot:
+        n = len(self.slots) + self.restarts
+        env = self.cfg.env
+        return WorkerSlot(self.ctx, env.name, env.model_dump(mode="json"), self.cfg.seed, n)
+
+    def _handle(self, slot: WorkerSlot, msg: tuple) -> None:
         kind = msg[0]
         if kind == "ready":
             slot.ready = True
@@ -84,7 +103,7 @@ class _Runner:
                 slot.inflight.remove(index)
             self._record(index, slot.describe.pop(index, None), msg[2])
 
-    def _drain(self, slot: _Slot) -> None:
+    def _drain(self, slot: WorkerSlot) -> None:
         while True:
             try:
                 if not slot.conn.poll():
@@ -94,7 +113,7 @@ class _Runner:
                 return
             self._handle(slot, msg)
 
-    def _bury(self, slot: _Slot) -> None:
+    def _bury(self, slot: WorkerSlot) -> None:
         slot.proc.join(5)
         code = slot.proc.exitcode
         slot.conn.close()

@@ -25,9 +25,11 @@ def _safe(text: str) -> str:
 def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | None = None) -> list[EpisodeSpec]:
     """The deterministic run order: for each task, each agent x sweep point (agent order, grid order).
 
-    ``output.save_trees``: ``first`` marks the first episode of every planner group, ``all`` every
-    planner episode, ``none`` nothing; tree paths are ``RUN_DIR/trees/<index>-<agent>-<task>.json``.
-    ``output.save_pairs`` gives every planner episode ``RUN_DIR/pairs/<index>-<agent>-<task>.jsonl``.
+    ``output.save_trees``: ``first`` marks the first episode of every mcts group, ``all`` every
+    mcts episode, ``none`` nothing; tree paths are ``RUN_DIR/trees/<index>-<agent>-<task>.json``.
+    ``output.save_pairs`` gives every mcts episode ``RUN_DIR/pairs/<index>-<agent>-<task>.jsonl``;
+    ``output.save_traces`` every episode ``RUN_DIR/traces/<index>.json`` (and, with
+    ``output.screenshots``, ``RUN_DIR/traces/<index>/step-NNN.png``).
     """
     groups = sweep_groups(cfg)
     trees = (Path(run_dir).resolve() / "trees") if run_dir is not None else None
@@ -37,14 +39,18 @@ def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | N
         for gi, group in enumerate(groups):
             index = len(specs)
             mode = cfg.output.save_trees
-            save = group.agent.planner is not None and (mode == "all" or (mode == "first" and gi not in saved))
+            searches = group.agent.kind == "mcts"
+            save = searches and (mode == "all" or (mode == "first" and gi not in saved))
             if save:
                 saved.add(gi)
             name = f"{index:06d}-{_safe(group.agent.name)}-{_safe(task.id)}.json"
             path = str(trees / name) if save and trees else None
             pairs = None
-            if cfg.output.save_pairs and group.agent.planner is not None and run_dir is not None:
+            if cfg.output.save_pairs and searches and run_dir is not None:
                 pairs = str(Path(run_dir).resolve() / "pairs" / (name + "l"))
+            trace = None
+            if cfg.output.save_traces and run_dir is not None:
+                trace = str(Path(run_dir).resolve() / "traces" / f"{index:05d}.json")
             specs.append(
                 EpisodeSpec(
                     index=index,
@@ -56,6 +62,8 @@ def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | N
                     save_tree=save,
                     tree_path=path,
                     pairs_path=pairs,
+                    trace_path=trace,
+                    screenshots=cfg.output.screenshots and trace is not None,
                 )
             )
     return specs

@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import time
 import traceback
 from collections import deque
 from typing import Any
 
-from agentq.config import EnvConfig, canonical_json
-
-from .rows import _error_text
-from .seam import EpisodeSpec, import_worker
+from .rows import error_text
+from .execution import SpecExecutor
+from .seam import EpisodeSpec
 
 
 def _worker_process(env_name: str, env_data: dict[str, Any], seed: int, conn: Any, parent_pid: int) -> None:
@@ -24,15 +22,14 @@ def _worker_process(env_name: str, env_data: dict[str, Any], seed: int, conn: An
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, _on_term)
-    worker = None
+    executor = None
     try:
         try:
-            worker = import_worker(env_name)(EnvConfig.model_validate(env_data), seed)
+            executor = SpecExecutor(env_name, env_data, seed)
         except Exception:
             conn.send(("init_error", traceback.format_exc()))
             return
         conn.send(("ready",))
-        described: dict[str, tuple[dict | None, str | None]] = {}
         while True:
             if not conn.poll(0.5):
                 if os.getppid() != parent_pid:
@@ -41,40 +38,24 @@ def _worker_process(env_name: str, env_data: dict[str, Any], seed: int, conn: An
             msg = conn.recv()
             if msg is None:
                 return
-            spec = EpisodeSpec.model_validate(msg)
-            key = canonical_json(msg["agent"])
-            if key not in described:
-                try:
-                    described[key] = (dict(worker.describe_agent(spec.agent)), None)
-                except Exception as exc:
-                    described[key] = (None, "describe_agent failed: " + _error_text(exc))
-            describe, describe_error = described[key]
-            conn.send(("started", spec.index, describe))
-            t0 = time.perf_counter()
-            payload: dict[str, Any] = {"result": None, "error": describe_error, "traceback": None}
-            if describe_error is None:
-                try:
-                    payload["result"] = worker.run(spec)
-                except Exception as exc:
-                    payload.update(error=_error_text(exc), traceback=traceback.format_exc())
-            payload["wall_s"] = time.perf_counter() - t0
+            conn.send(("started", msg["index"], executor.describe(EpisodeSpec.model_validate(msg), msg["agent"])[0]))
+            index, _, payload = executor.execute(msg)
             try:
-                blob = pickle.dumps(("result", spec.index, payload))
+                blob = pickle.dumps(("result", index, payload))
             except Exception as exc:  # an unpicklable result still gives a row
-                bad = {**payload, "result": None, "error": "result cannot be sent: " + _error_text(exc)}
-                blob = pickle.dumps(("result", spec.index, bad))
+                bad = {**payload, "result": None, "error": "result cannot be sent: " + error_text(exc)}
+                blob = pickle.dumps(("result", index, bad))
             conn.send_bytes(blob)
     except (EOFError, BrokenPipeError, ConnectionError):
         return
     finally:
-        if worker is not None:
+        if executor is not None:
             try:
-                worker.close()
+                executor.close()
             except Exception:
                 traceback.print_exc()
 
-
-class _Slot:
+class WorkerSlot:
     """One worker process and the episode indices sent to it, oldest (running) first."""
 
     def __init__(self, ctx: Any, env_name: str, env_data: dict[str, Any], seed: int, number: int) -> None:

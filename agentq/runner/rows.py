@@ -17,7 +17,7 @@ EPISODE_KEYS = (
 )  # fmt: skip
 
 
-def _error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 

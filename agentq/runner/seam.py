@@ -28,6 +28,8 @@ class EpisodeSpec(BaseModel):
     save_tree: bool = False
     tree_path: str | None = None  # absolute; write the first decision's tree there as node-link JSON
     pairs_path: str | None = None  # absolute; write the episode's preference pairs there as JSONL
+    trace_path: str | None = None  # absolute; write the episode's step-by-step trace there as JSON
+    screenshots: bool = False  # save the acting page before every step beside the trace (browser only)
 
 
 class Timings(BaseModel):

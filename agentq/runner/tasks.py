@@ -10,7 +10,7 @@ from typing import Any
 
 from agentq.config import ConfigError, EnvConfig, TasksConfig
 
-from .rows import _error_text
+from .rows import error_text
 from .seam import RunnerError, TaskRef
 
 
@@ -43,7 +43,7 @@ def list_tasks(worker_cls: type, env: EnvConfig, split: str) -> list[TaskRef]:
         try:
             items = list(hook(env, split))
         except Exception as exc:
-            raise RunnerError(f"tasks.split: {where} failed: {_error_text(exc)}") from exc
+            raise RunnerError(f"tasks.split: {where} failed: {error_text(exc)}") from exc
     else:
         path = _seed_file(env.name, split)
         if path is None:
@@ -66,6 +66,20 @@ def list_tasks(worker_cls: type, env: EnvConfig, split: str) -> list[TaskRef]:
     if len(set(ids)) != len(ids):
         raise RunnerError(f"{where}: duplicate task ids")
     return tasks
+
+
+def generate_tasks(worker_cls: type, env: EnvConfig, cfg: TasksConfig) -> list[TaskRef]:
+    """``cfg.n`` fresh tasks from the generator with ``cfg.generate_seed`` (3n drawn when a
+    difficulty filter is set, so the stratified sample still finds n)."""
+    hook = getattr(worker_cls, "generate_tasks", None)
+    if hook is None:
+        raise RunnerError(f"tasks.generate_seed: {worker_cls.__name__} cannot generate tasks (no generate_tasks())")
+    count = cfg.n * 3 if cfg.difficulty is not None else cfg.n
+    try:
+        items = list(hook(env, cfg.generate_seed, count))
+    except ValueError as exc:
+        raise ConfigError(f"tasks.generate_seed: {exc}") from None
+    return [_task_ref(it, f"generate_tasks(seed={cfg.generate_seed})") for it in items]
 
 
 def _stable_rank(seed: int, task_id: str) -> str:

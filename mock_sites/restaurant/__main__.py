@@ -8,7 +8,7 @@ import sys
 
 from mock_sites.restaurant.app import create_app
 from mock_sites.restaurant.state import SessionState
-from mock_sites.serving import SiteServer
+from envs.serving import SiteServer
 
 
 def _is_loopback(host: str) -> bool:

@@ -1,4 +1,5 @@
-"""The restaurant site as the web environment sees it (implements `envs.site.SiteAdapter`)."""
+"""The restaurant site as the web environment and the agents see it: implements
+`envs.site.SiteAdapter` (for the env) and the task and env hooks `agentq` runs experiments through."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mock_sites.restaurant.expert import SEATING_QUESTION, UNAVAILABLE_ANSWER
 from mock_sites.restaurant.state import SessionState
 
 CONFIRMATION_URL = re.compile(r"^/reservations/TT-[A-Z0-9]{6}$")
+GENERATED_ID = re.compile(r"^s(\d+)-(\d{4})$")
 
 
 class RestaurantSite:
@@ -29,10 +31,31 @@ class RestaurantSite:
         return tasks.load_suite(split)
 
     def task_by_id(self, task_id: str) -> tasks.Task:
+        """A task of a frozen suite (``dev-0007``) or a generated one (``s<seed>-<index>``)."""
+        generated = GENERATED_ID.match(task_id)
+        if generated:
+            return tasks.generated_task(int(generated.group(1)), int(generated.group(2)))
         try:
             return tasks.task_index()[task_id]
         except KeyError:
-            raise KeyError(f"unknown task id {task_id!r}; ids look like 'dev-0007'") from None
+            raise KeyError(f"unknown task id {task_id!r}; ids look like 'dev-0007' or, generated, 's7-0003'") from None
+
+    # -- what experiments need -----------------------------------------------------------------
+    def make_env(self, backend: str, **kwargs: Any) -> Any:
+        """`agentq/Restaurant-v0` on `backend` (gymnasium's checker and order enforcement on)."""
+        import gymnasium as gym
+
+        import mock_sites.restaurant  # noqa: F401 - registers the env id
+
+        return gym.make(mock_sites.restaurant.RESTAURANT_ENV_ID, backend=backend, **kwargs)
+
+    def list_tasks(self, split: str) -> list[dict[str, str]]:
+        """Ids and difficulties of a frozen suite."""
+        return [{"id": t.id, "difficulty": t.difficulty} for t in tasks.load_suite(split)]
+
+    def generate_tasks(self, seed: int, n: int) -> list[dict[str, str]]:
+        """Ids and difficulties of `n` fresh tasks from the generator with `seed` (ids ``s<seed>-<index>``)."""
+        return [{"id": t.id, "difficulty": t.difficulty} for t in tasks.generate_fresh(seed, n)]
 
     def coerce_task(self, task: Any) -> tasks.Task:
         return task if isinstance(task, tasks.Task) else tasks.Task.model_validate(task)

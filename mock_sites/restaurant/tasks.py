@@ -277,6 +277,19 @@ def generate(seed: int, n: int, difficulty: Difficulty | None = None, prefix: st
     return tasks
 
 
+def generated_task(seed: int, index: int) -> Task:
+    """Task `index` of `generate(seed, n)` for any n > index (id ``s<seed>-<index>``)."""
+    return make_task(f"s{seed}-{index:04d}", seed * 100_003 + index, DIFFICULTIES[index % len(DIFFICULTIES)])
+
+
+def generate_fresh(seed: int, n: int) -> list[Task]:
+    """`n` tasks no frozen suite holds: refuses the seeds the suites were generated from."""
+    for split, (suite_seed, _) in SUITE_SPECS.items():
+        if seed == suite_seed:
+            raise ValueError(f"generate_seed {seed} is the seed of the frozen {split!r} suite; choose another")
+    return generate(seed, n)
+
+
 def suite_lines(split: str) -> str:
     """The exact text of a frozen suite file."""
     seed, n = SUITE_SPECS[split]

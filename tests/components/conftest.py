@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from component_states import State, with_legal
 
-import envs  # noqa: F401 - registers agentq/Restaurant-v0
+import mock_sites.restaurant  # noqa: F401 - registers agentq/Restaurant-v0
 from mock_sites.restaurant.tasks import load_suite
+from envs.oracle import Oracle
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def states(env) -> list[State]:
             obs = with_legal(env, obs)
             if not obs["legal_actions"]:
                 break
-            expert = u.expert_action()
+            expert = Oracle(u).expert_action()
             pool.append(State(task.id, u.snapshot(), obs, expert))
             legal = obs["legal_actions"]
             action = expert if rng.random() < 0.8 else legal[int(rng.integers(len(legal)))]

@@ -8,6 +8,7 @@ from agentq.components import registry
 from agentq.components.critics import HeuristicCritic
 import component_pages as P
 from component_states import restore
+from envs.oracle import Oracle
 
 
 def _candidates(state, rng: np.random.Generator, k: int = 5) -> list[str]:
@@ -19,23 +20,23 @@ def _candidates(state, rng: np.random.Generator, k: int = 5) -> list[str]:
 
 
 def test_expert_critic_scores_the_expert_action_one(env, states):
-    critic = registry.build("critic", {"name": "expert"}, env=env)
+    critic = registry.build("critic", {"name": "expert"}, oracle=Oracle(env))
     rng = np.random.default_rng(0)
     for state in states[::5]:
         obs = restore(env, state)
         candidates = _candidates(state, rng)
-        scores = critic.rank(obs, candidates)
+        scores = critic.score(obs, candidates)
         assert scores[candidates.index(state.expert)] == 1.0
         assert all(s == 0.05 for c, s in zip(candidates, scores) if c != state.expert)
 
 
 def test_noisy_critic_accuracy_one_always_ranks_the_expert_first(env, states):
-    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 1.0}, env=env, seed=3)
+    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 1.0}, oracle=Oracle(env), seed=3)
     rng = np.random.default_rng(1)
     for state in states:
         obs = restore(env, state)
         candidates = _candidates(state, rng)
-        scores = critic.rank(obs, candidates)
+        scores = critic.score(obs, candidates)
         assert all(0.0 <= s <= 1.0 for s in scores)
         assert int(np.argmax(scores)) == candidates.index(state.expert)
         if len(scores) > 1:
@@ -43,7 +44,7 @@ def test_noisy_critic_accuracy_one_always_ranks_the_expert_first(env, states):
 
 
 def test_noisy_critic_accuracy_half_is_right_about_half_the_time(env, states):
-    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.5}, env=env, seed=11)
+    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.5}, oracle=Oracle(env), seed=11)
     rng = np.random.default_rng(2)
     right = []
     for state in states:
@@ -52,7 +53,7 @@ def test_noisy_critic_accuracy_half_is_right_about_half_the_time(env, states):
             candidates = _candidates(state, rng)
             if len(candidates) < 2:
                 continue
-            scores = critic.rank(obs, candidates)
+            scores = critic.score(obs, candidates)
             assert max(scores) == 1.0 and scores.count(1.0) == 1
             right.append(int(np.argmax(scores)) == candidates.index(state.expert))
     assert len(right) > 400
@@ -60,42 +61,42 @@ def test_noisy_critic_accuracy_half_is_right_about_half_the_time(env, states):
 
 
 def test_noisy_critic_is_deterministic_per_seed_state_and_candidate_set(env, states):
-    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.5}, env=env, seed=5)
-    other_seed = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.5}, env=env, seed=6)
+    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.5}, oracle=Oracle(env), seed=5)
+    other_seed = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.5}, oracle=Oracle(env), seed=6)
     rng = np.random.default_rng(3)
     differs = 0
     for state in states[::3]:
         obs = restore(env, state)
         candidates = _candidates(state, rng)
-        scores = critic.rank(obs, candidates)
-        assert critic.rank(obs, candidates) == scores
+        scores = critic.score(obs, candidates)
+        assert critic.score(obs, candidates) == scores
         reordered = candidates[::-1]
-        assert critic.rank(obs, reordered) == scores[::-1]
-        differs += other_seed.rank(obs, candidates) != scores
+        assert critic.score(obs, reordered) == scores[::-1]
+        differs += other_seed.score(obs, candidates) != scores
     assert differs > 0
 
 
 def test_heuristic_critic_and_ensemble_mean():
     observation = P.obs(P.COOKIE, "/")
     candidates = ["click(5)", "click(6)", "click(3)", P.STOP]
-    heuristic = HeuristicCritic().rank(observation, candidates)
+    heuristic = HeuristicCritic().score(observation, candidates)
     assert all(0.0 < s < 1.0 for s in heuristic)
     assert heuristic[0] > heuristic[1] > heuristic[2] > heuristic[3]
     ensemble = registry.build("critic", {"name": "ensemble", "members": ["heuristic", {"name": "heuristic", "scale": 10.0}]})
-    wide = HeuristicCritic(scale=10.0).rank(observation, candidates)
-    assert np.allclose(ensemble.rank(observation, candidates), [(a + b) / 2 for a, b in zip(heuristic, wide)])
+    wide = HeuristicCritic(scale=10.0).score(observation, candidates)
+    assert np.allclose(ensemble.score(observation, candidates), [(a + b) / 2 for a, b in zip(heuristic, wide)])
     assert ensemble.privileged is False
 
 
 def test_ensemble_with_a_privileged_member_mixes_expert_and_heuristic(env, states):
     spec = {"name": "ensemble", "members": ["expert", "heuristic"], "weights": [3.0, 1.0]}
-    ensemble = registry.build("critic", spec, env=env)
+    ensemble = registry.build("critic", spec, oracle=Oracle(env))
     assert ensemble.privileged is True
-    expert = registry.build("critic", "expert", env=env)
+    expert = registry.build("critic", "expert", oracle=Oracle(env))
     heuristic = registry.build("critic", "heuristic")
     state = states[3]
     obs = restore(env, state)
     candidates = obs["legal_actions"][:6]
-    mixed = ensemble.rank(obs, candidates)
-    wanted = [0.75 * a + 0.25 * b for a, b in zip(expert.rank(obs, candidates), heuristic.rank(obs, candidates))]
+    mixed = ensemble.score(obs, candidates)
+    wanted = [0.75 * a + 0.25 * b for a, b in zip(expert.score(obs, candidates), heuristic.score(obs, candidates))]
     assert np.allclose(mixed, wanted)

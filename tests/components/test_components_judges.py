@@ -9,6 +9,7 @@ from agentq.planner.protocols import Step
 from mock_sites.restaurant.tasks import load_suite
 import component_pages as P
 from component_states import with_legal
+from envs.oracle import Oracle
 
 HEURISTIC = registry.build("judge", "heuristic")
 
@@ -24,15 +25,15 @@ def _episode(env, task_id: str, policy, seed: int) -> tuple[list[Step], dict, bo
         trajectory.append(Step(obs, action))
         obs, _, terminated, truncated, _ = env.step(action)
         if terminated or truncated:
-            return trajectory, obs, env.unwrapped.evaluate().success
+            return trajectory, obs, Oracle(env).evaluate().success
 
 
 def test_env_judge_and_noisy_flips(env):
-    judge = registry.build("judge", "env", env=env)
-    same = registry.build("judge", {"name": "noisy", "flip": 0.0}, env=env)
-    inverted = registry.build("judge", {"name": "noisy", "flip": 1.0}, env=env)
-    half = registry.build("judge", {"name": "noisy", "flip": 0.3}, env=env, seed=4)
-    policy = registry.build("policy", {"name": "noisy_expert", "p": 0.7}, env=env)
+    judge = registry.build("judge", "env", oracle=Oracle(env))
+    same = registry.build("judge", {"name": "noisy", "flip": 0.0}, oracle=Oracle(env))
+    inverted = registry.build("judge", {"name": "noisy", "flip": 1.0}, oracle=Oracle(env))
+    half = registry.build("judge", {"name": "noisy", "flip": 0.3}, oracle=Oracle(env), seed=4)
+    policy = registry.build("policy", {"name": "noisy_expert", "p": 0.7}, oracle=Oracle(env))
     verdicts, flips = set(), []
     for index, task in enumerate(load_suite("dev")[:24]):
         trajectory, final, success = _episode(env, task.id, policy, seed=index)
@@ -51,7 +52,7 @@ def test_env_judge_and_noisy_flips(env):
 def test_heuristic_judge_agrees_with_the_evaluator_on_finished_episodes(env):
     agree = []
     for p, seeds in ((0.4, 2), (0.8, 1)):
-        policy = registry.build("policy", {"name": "noisy_expert", "p": p}, env=env)
+        policy = registry.build("policy", {"name": "noisy_expert", "p": p}, oracle=Oracle(env))
         for index, task in enumerate(load_suite("dev")[:45]):
             for seed in range(seeds):
                 trajectory, final, success = _episode(env, task.id, policy, seed=100 * seed + index)

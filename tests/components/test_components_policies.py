@@ -7,6 +7,7 @@ import numpy as np
 from agentq.components import registry
 from agentq.components.policies import sample_distinct
 from component_states import restore
+from envs.oracle import Oracle
 
 
 def test_sample_distinct_is_without_replacement_and_follows_the_distribution():
@@ -27,7 +28,7 @@ def test_sample_distinct_is_without_replacement_and_follows_the_distribution():
 
 def test_policies_propose_k_distinct_legal_actions_deterministically(env, states):
     for spec in ({"name": "random"}, {"name": "heuristic"}, {"name": "noisy_expert", "p": 0.5}):
-        policy = registry.build("policy", spec, env=env)
+        policy = registry.build("policy", spec, oracle=Oracle(env))
         for state in states[::15]:
             obs = restore(env, state)
             first = policy.propose(obs, 4, np.random.default_rng(3))
@@ -43,8 +44,8 @@ def test_policies_propose_k_distinct_legal_actions_deterministically(env, states
 
 
 def test_noisy_expert_p1_always_first_p0_never(env, states):
-    always = registry.build("policy", {"name": "noisy_expert", "p": 1.0}, env=env)
-    never = registry.build("policy", {"name": "noisy_expert", "p": 0.0}, env=env)
+    always = registry.build("policy", {"name": "noisy_expert", "p": 1.0}, oracle=Oracle(env))
+    never = registry.build("policy", {"name": "noisy_expert", "p": 0.0}, oracle=Oracle(env))
     rng = np.random.default_rng(0)
     hits = 0
     for state in states:
@@ -57,7 +58,7 @@ def test_noisy_expert_p1_always_first_p0_never(env, states):
 
 
 def test_noisy_expert_p_is_the_rate_of_expert_actions(env, states):
-    policy = registry.build("policy", {"name": "noisy_expert", "p": 0.6}, env=env)
+    policy = registry.build("policy", {"name": "noisy_expert", "p": 0.6}, oracle=Oracle(env))
     rng = np.random.default_rng(1)
     chosen = []
     for state in states:

@@ -6,6 +6,7 @@ import pytest
 
 from agentq.components import registry
 from agentq.components.registry import ComponentSpecError
+from envs.oracle import Oracle
 
 PRIVILEGED = {
     ("policy", "random"): False,
@@ -20,12 +21,12 @@ PRIVILEGED = {
 
 
 def test_names_and_privileged_flags(env):
-    assert registry.names("policy") == ["heuristic", "noisy_expert", "random"]
-    assert registry.names("critic") == ["ensemble", "expert", "heuristic", "noisy_expert"]
-    assert registry.names("judge") == ["env", "heuristic", "noisy"]
+    assert registry.names("policy") == ["heuristic", "llm", "noisy_expert", "random"]
+    assert registry.names("critic") == ["ensemble", "expert", "heuristic", "llm", "noisy_expert"]
+    assert registry.names("judge") == ["env", "heuristic", "llm", "noisy"]
     for (kind, name), flag in PRIVILEGED.items():
         assert registry.describe(kind, {"name": name}) == {"name": name, "privileged": flag}
-        component = registry.build(kind, {"name": name}, env=env)
+        component = registry.build(kind, {"name": name}, oracle=Oracle(env))
         assert component.name == name and component.privileged is flag
 
 
@@ -84,14 +85,14 @@ def test_validation_errors_name_the_component_field_and_value(kind, spec, fragme
     ],
 )
 def test_privileged_builders_require_the_env(kind, spec):
-    with pytest.raises(ComponentSpecError, match="privileged .* needs the env"):
+    with pytest.raises(ComponentSpecError, match="privileged .* needs an oracle"):
         registry.build(kind, spec)
 
 
 def test_built_components_keep_their_params(env):
-    policy = registry.build("policy", {"name": "noisy_expert", "p": 0.3, "temperature": 2.0}, env=env)
-    assert (policy.p, policy.temperature, policy.env) == (0.3, 2.0, env.unwrapped)
-    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.7}, env=env, seed=9)
+    policy = registry.build("policy", {"name": "noisy_expert", "p": 0.3, "temperature": 2.0}, oracle=Oracle(env))
+    assert (policy.p, policy.temperature, policy.oracle.env) == (0.3, 2.0, env.unwrapped)
+    critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.7}, oracle=Oracle(env), seed=9)
     assert (critic.accuracy, critic.seed) == (0.7, 9)
     judge = registry.build("judge", {"name": "noisy", "flip": 0.25, "base": "heuristic"}, seed=4)
     assert (judge.flip, judge.seed, judge.base.name) == (0.25, 4, "heuristic")

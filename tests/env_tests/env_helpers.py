@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gymnasium as gym
+from envs.oracle import Oracle
 
 
 def run_expert(env: gym.Env, task_id: str, seed: int = 0, limit: int = 40) -> tuple[list[str], float, dict]:
@@ -11,7 +12,7 @@ def run_expert(env: gym.Env, task_id: str, seed: int = 0, limit: int = 40) -> tu
     actions: list[str] = []
     reward = 0.0
     for _ in range(limit):
-        action = env.unwrapped.expert_action()
+        action = Oracle(env).expert_action()
         obs, reward, terminated, truncated, _ = env.step(action)
         actions.append(action)
         if terminated or truncated:

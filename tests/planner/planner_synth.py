@@ -197,7 +197,7 @@ class TableCritic:
     def __init__(self, scores: dict[str, float], default: float = 0.5) -> None:
         self.scores, self.default = scores, default
 
-    def rank(self, obs: dict, candidates: list[str]) -> list[float]:
+    def score(self, obs: dict, candidates: list[str]) -> list[float]:
         return [self.scores.get(a, self.default) for a in candidates]
 
 
@@ -210,7 +210,7 @@ class RandomCritic:
     def __init__(self, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
 
-    def rank(self, obs: dict, candidates: list[str]) -> list[float]:
+    def score(self, obs: dict, candidates: list[str]) -> list[float]:
         return self.rng.random(len(candidates)).tolist()
 
 
@@ -225,7 +225,7 @@ class OracleCritic:
         self.name = "adversarial" if adversarial else "oracle"
         self.calls = 0
 
-    def rank(self, obs: dict, candidates: list[str]) -> list[float]:
+    def score(self, obs: dict, candidates: list[str]) -> list[float]:
         self.calls += 1
         live = self.env.path
         assert path_of(obs) == live, f"critic called at {path_of(obs)} but env is at {live}"

@@ -21,11 +21,11 @@ def _hand_tree() -> Node:
     root = Node(None, depth=2, state=StateRecord(obs={"goal": "book", "text": "page0", "url": "/"}), visits=12)
     spec = [("A", 4, 3.2, 0.6), ("B", 2, 1.0, 0.5), ("C", 5, 1.0, 0.8), ("D", 0, 0.0, 1.0)]
     for action, visits, value_sum, critic in spec:
-        root.add_child(Node(action, visits=visits, value_sum=value_sum, critic=critic))
+        root.add_child(Node(action, visits=visits, value_sum=value_sum, critic_score=critic))
     a = root.children[0]
     a.state = StateRecord(obs={"goal": "book", "text": "pageA", "url": "/a"}, depth=3)
-    a.add_child(Node("A1", visits=1, value_sum=1.0, critic=0.0))
-    a.add_child(Node("A2", visits=3, value_sum=1.8, critic=0.6))
+    a.add_child(Node("A1", visits=1, value_sum=1.0, critic_score=0.0))
+    a.add_child(Node("A2", visits=3, value_sum=1.8, critic_score=0.6))
     return root
 
 
@@ -109,7 +109,7 @@ def test_export_attributes():
     g = tree_to_networkx(_hand_tree(), alpha=0.5)
     a = next(n for n, d in g.nodes(data=True) if d["action"] == "A")
     d = g.nodes[a]
-    assert (d["visits"], d["q"], d["critic"], d["url"], d["depth"], d["terminal"]) == (4, 0.8, 0.6, "/a", 3, False)
+    assert (d["visits"], d["q"], d["critic_score"], d["url"], d["depth"], d["terminal"]) == (4, 0.8, 0.6, "/a", 3, False)
     assert d["value"] == pytest.approx(0.7)
     unvisited = next(d for _, d in g.nodes(data=True) if d["action"] == "D")
     assert unvisited["q"] is None and unvisited["value"] is None and unvisited["url"] is None

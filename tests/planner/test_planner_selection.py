@@ -3,14 +3,14 @@
 import pytest
 from pydantic import ValidationError
 
-from agentq.planner import MCTSConfig, MCTSPlanner, Node, puct_score, select_child, ucb_score
+from agentq.planner import MCTSConfig, MCTSPlanner, Node, normalised_priors, puct_score, select_child, ucb_score
 from planner_synth import FixedPolicy, ObsJudge, TableCritic, TreeEnv, UniformPolicy
 
 
 def _hand_node() -> Node:
     root = Node(None, visits=10, value_sum=6.0)
     for action, visits, value_sum, prior in [("A", 3, 2.1, 0.5), ("B", 5, 2.5, 0.3), ("C", 2, 1.6, 0.2)]:
-        root.add_child(Node(action, visits=visits, value_sum=value_sum, prior=prior, critic=prior))
+        root.add_child(Node(action, visits=visits, value_sum=value_sum, prior=prior, critic_score=prior))
     return root
 
 
@@ -46,15 +46,20 @@ def test_selection_close_races_decided_by_the_exact_formulas():
     root = Node(None, visits=16)
     root.add_child(Node("A", prior=0.3))
     root.add_child(Node("B", visits=7, value_sum=7 * 0.86, prior=0.7))
-    assert select_child(root, 1.0, "puct").action == "B"
+    assert select_child(root, 1.0, "puct", "policy").action == "B"
     root.children[1].value_sum = 7 * 0.84  # 1.19 < 1.2
-    assert select_child(root, 1.0, "puct").action == "A"
+    assert select_child(root, 1.0, "puct", "policy").action == "A"
+    # the same race with P from the critic: critic scores .6 and 1.4 normalise to .3 and .7
+    root.children[0].critic_score, root.children[1].critic_score = 0.6, 1.4
+    assert select_child(root, 1.0, "puct", "critic").action == "A"
+    root.children[1].value_sum = 7 * 0.86
+    assert select_child(root, 1.0, "puct", "critic").action == "B"
 
 
 def test_ucb_tries_unvisited_children_first_in_stored_order():
     root = _hand_node()
-    root.add_child(Node("D", critic=0.1))
-    root.add_child(Node("E", critic=0.9))
+    root.add_child(Node("D", critic_score=0.1))
+    root.add_child(Node("E", critic_score=0.9))
     assert select_child(root, 1.0, "ucb").action == "D"
     root.children[3].visits, root.children[3].value_sum = 1, 0.0
     assert select_child(root, 1.0, "ucb").action == "E"
@@ -84,29 +89,43 @@ def test_critic_ties_broken_by_policy_probability_then_action_string():
     assert order == ["b", "c", "a", "d"]
 
 
-def test_puct_prior_is_critic_normalised_and_stored_on_children():
+def test_children_store_policy_prior_and_critic_score_and_puct_normalises_either():
     env = TreeEnv({(): ["a", "b", "c"]}, {("a",): 0.0, ("b",): 0.0, ("c",): 1.0})
     obs, _ = env.reset()
     critic = TableCritic({"a": 0.6, "b": 0.3, "c": 0.3})
     planner = MCTSPlanner(FixedPolicy({"a": 0.2, "b": 0.3, "c": 0.5}), critic, ObsJudge(env.rewards),
-                          MCTSConfig(simulations=1, prior="puct"))
+                          MCTSConfig(simulations=2, selection="puct"))
     res = planner.plan(env, obs)
-    assert [(c.action, c.prior, c.critic, c.prob) for c in res.children] == [
-        ("a", 0.5, 0.6, 0.2), ("c", 0.25, 0.3, 0.5), ("b", 0.25, 0.3, 0.3)
-    ]
+    assert [(c.action, c.prior, c.critic_score) for c in res.children] == [("a", 0.2, 0.6), ("c", 0.5, 0.3), ("b", 0.3, 0.3)]
+    assert normalised_priors(planner.root.children, "critic") == pytest.approx([0.5, 0.25, 0.25])
+    assert normalised_priors(planner.root.children, "policy") == pytest.approx([0.2, 0.5, 0.3])
+    # the first simulation (N = 0: no exploration term) takes the first child, a (Q = 0). The second:
+    # critic P: a .5 * 1/2 = .25, c .25 * 1/1 = .25, b .25: a tie, so a again;
+    # policy P: a .2 * 1/2 = .1, c .5, b .3: c.
+    assert [c.visits for c in res.children] == [2, 0, 0]
+    planner = MCTSPlanner(FixedPolicy({"a": 0.2, "b": 0.3, "c": 0.5}), critic, ObsJudge(env.rewards),
+                          MCTSConfig(simulations=2, selection="puct", puct_prior="policy"))
+    assert [c.visits for c in planner.plan(env, obs).children] == [1, 1, 0]
+
+
+def test_old_prior_key_still_selects_the_rule_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="'prior' is deprecated; call it 'selection'"):
+        assert MCTSConfig.model_validate({"prior": "puct"}).selection == "puct"
+    with pytest.raises(ValidationError, match="give 'selection' only"):
+        MCTSConfig.model_validate({"prior": "puct", "selection": "ucb"})
 
 
 def test_config_defaults_aliases_and_forbid():
     cfg = MCTSConfig()
     assert (cfg.simulations, cfg.max_env_steps, cfg.max_depth, cfg.num_candidates) == (16, None, 25, 5)
-    assert (cfg.exploration, cfg.prior, cfg.leaf_value, cfg.rollout_k, cfg.final) == (1.0, "ucb", "rollout", 3, "visits")
+    assert (cfg.exploration, cfg.selection, cfg.leaf_value, cfg.rollout_k, cfg.final) == (1.0, "ucb", "rollout", 3, "visits")
     assert (cfg.reuse_subtree, cfg.transition_cache, cfg.alpha, cfg.theta, cfg.use_snapshots) == (True, True, 0.5, 0.1, True)
     assert MCTSConfig(K=7, c=2.0).num_candidates == 7
     assert MCTSConfig(num_candidates=7, exploration=2.0) == MCTSConfig(K=7, c=2.0)
     with pytest.raises(ValidationError):
         MCTSConfig(unknown=1)
     with pytest.raises(ValidationError):
-        MCTSConfig(prior="alphago")
+        MCTSConfig(selection="alphago")
 
 
 @pytest.mark.parametrize("final, expected", [("visits", "c"), ("q", "b")])

@@ -36,6 +36,7 @@ agents:
   - name: hybrid
     policy: {name: noisy_expert, p: 0.6}
     critic: {name: noisy_expert, accuracy: 0.8}
+    judge: {name: env}
     planner: {simulations: 16}
 """
 
@@ -100,7 +101,7 @@ def test_bad_yaml_names_file_and_line(tmp_path):
 
 def test_duplicate_yaml_key_is_an_error(tmp_path):
     msg = _error(_write(tmp_path, GOOD + "seed: 4\n"))
-    assert "seed" in msg and "duplicate key" in msg and ":12:" in msg
+    assert "seed" in msg and "duplicate key" in msg and ":13:" in msg
 
 
 def test_unknown_env_name_suggests(tmp_path):
@@ -115,17 +116,18 @@ def test_missing_file(tmp_path):
 def test_set_overrides_by_agent_name_and_types(tmp_path):
     path = _write(tmp_path, GOOD)
     cfg = load_config(path, ["agents.hybrid.planner.simulations=32", "seed=11", "tasks.ids=[t001, t002]",
-                             "tasks.n=", "agents.pure.critic={name: noisy_expert, accuracy: 0.5}"])  # fmt: skip
+                             "tasks.n=", "agents.hybrid.critic={name: noisy_expert, accuracy: 0.5}"])  # fmt: skip
     assert cfg.agent("hybrid").planner == {"simulations": 32}
     assert cfg.seed == 11
     assert cfg.tasks.ids == ["t001", "t002"] and cfg.tasks.n is None
-    assert cfg.agent("pure").critic == {"name": "noisy_expert", "accuracy": 0.5}
+    assert cfg.agent("hybrid").critic == {"name": "noisy_expert", "accuracy": 0.5}
     assert load_config(path, ["agents[0].policy.p=0.9"]).agent("pure").policy["p"] == 0.9
 
 
 def test_set_creates_missing_sections(tmp_path):
-    cfg = load_config(_write(tmp_path, GOOD), ["agents.pure.planner.simulations=8"])
-    assert cfg.agent("pure").planner == {"simulations": 8}
+    cfg = load_config(_write(tmp_path, GOOD), ["agents.pure.kind=critic_greedy", "agents.pure.planner.num_candidates=3",
+                                               "agents.pure.critic.name=heuristic"])  # fmt: skip
+    assert cfg.agent("pure").planner == {"num_candidates": 3} and cfg.agent("pure").critic == {"name": "heuristic"}
 
 
 def test_set_errors_name_the_override(tmp_path):
@@ -175,18 +177,43 @@ def test_sweep_errors(tmp_path):
     assert "agents.<name>.<field>" in _error(write_yaml(tmp_path / "s3.yaml", data))
 
 
-def test_sweep_value_checked_by_planner_config(tmp_path, monkeypatch):
-    class MCTSConfig(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        simulations: int = 16
-
-    monkeypatch.setitem(sys.modules, "agentq.planner.config", types.SimpleNamespace(MCTSConfig=MCTSConfig))
+def test_sweep_value_checked_by_planner_config(tmp_path):
     data = yaml.safe_load(GOOD)
     data["sweep"] = {"agents.hybrid.planner.simulations": [4, "many"]}
     msg = _error(write_yaml(tmp_path / "s.yaml", data))
     assert "sweep agents.hybrid.planner.simulations='many'" in msg and "agents[1].planner.simulations" in msg
     msg = _error(_write(tmp_path, GOOD.replace("simulations: 16", "simulatons: 16")))
     assert "agents[1].planner.simulatons" in msg and "did you mean 'simulations'?" in msg
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ("    judge: {name: env}\n", "agents[1].judge: agent 'hybrid' of kind 'mcts' needs a 'judge'"),
+        ("    critic: {name: noisy_expert, accuracy: 0.8}\n", "agents[1].critic: agent 'hybrid' of kind 'mcts' needs a 'critic'"),
+    ],
+)
+def test_a_planner_without_critic_or_judge_is_an_error_naming_the_key(tmp_path, change, expected):
+    msg = _error(_write(tmp_path, GOOD.replace(change, "")))
+    assert expected in msg
+
+
+def test_kinds_check_their_components_and_settings(tmp_path):
+    data = yaml.safe_load(GOOD)
+    data["agents"] = [
+        {"name": "floor", "kind": "random"},
+        {"name": "greedy", "kind": "critic_greedy", "policy": {"name": "heuristic"}, "critic": {"name": "heuristic"},
+         "planner": {"num_candidates": 3}},
+        {"name": "bon", "kind": "best_of_n", "policy": {"name": "heuristic"}, "judge": {"name": "heuristic"},
+         "planner": {"n": 4, "episode_env_steps": 200}},
+    ]  # fmt: skip
+    cfg = load_config(write_yaml(tmp_path / "kinds.yaml", data))
+    assert [a.kind for a in cfg.agents] == ["random", "critic_greedy", "best_of_n"]
+    data["agents"][0]["policy"] = {"name": "heuristic"}
+    data["agents"][2]["planner"]["simulations"] = 8
+    msg = _error(write_yaml(tmp_path / "bad.yaml", data))
+    assert "agents[0].policy: agent of kind 'random' does not use a 'policy' (it uses no components)" in msg
+    assert "agents[2].planner.simulations: unknown" in msg
 
 
 def test_component_registry_validates_builtin_env(tmp_path, monkeypatch):

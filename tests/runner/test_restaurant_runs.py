@@ -39,7 +39,9 @@ def test_real_episodes_are_the_same_with_one_and_two_workers(tmp_path) -> None:
     assert by_agent["hybrid"]["simulations"] > 0 and by_agent["pure"]["simulations"] == 0
     assert by_agent["pure"]["privileged"]["any"] is True
     assert by_agent["heuristic"]["privileged"] == {"policy": False, "any": False}
-    assert by_agent["hybrid"]["components"] == {"policy": "noisy_expert", "critic": "noisy_expert", "judge": "env", "planner": True}
+    assert by_agent["hybrid"]["components"] == {
+        "kind": "mcts", "policy": "noisy_expert", "critic": "noisy_expert", "judge": "env", "planner": True
+    }
     assert all(r["steps"] == len(r["actions"]) for r in one)
     assert list((tmp_path / "one" / "trees").glob("*.json"))
 

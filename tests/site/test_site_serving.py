@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from mock_sites.restaurant import create_app
-from mock_sites.serving import SiteServer
+from envs.serving import SiteServer
 
 
 def test_site_server_serves_and_stops():

@@ -1,0 +1,63 @@
+"""Building an agent of any kind, and describing it, from its config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from agentq.components import registry
+from agentq.planner.mcts import MCTSPlanner
+
+from .base import Agent
+from .best_of_n import BestOfNAgent
+from .mcts_agent import MCTSAgent
+from .settings import COMPONENTS, PRIVILEGED_KINDS, SEARCHES, SETTINGS, BestOfNSettings, CriticGreedySettings
+from .stepwise import CriticGreedyAgent, ExpertAgent, PureAgent, RandomAgent
+
+
+def describe(agent: Any) -> dict[str, Any]:
+    """Kind, component names and privileged flags of an agent config (what every row records)."""
+    kind = agent.kind
+    described = {c: registry.describe(c, dict(getattr(agent, c))) for c in COMPONENTS[kind]}
+    privileged = {c: d["privileged"] for c, d in described.items()}
+    if kind in PRIVILEGED_KINDS:
+        privileged[kind] = True
+    return {
+        "kind": kind,
+        **{c: d["name"] for c, d in described.items()},
+        "planner": SEARCHES[kind],
+        "privileged": privileged,
+        "any_privileged": any(privileged.values()),
+    }
+
+
+def build_components(agent: Any, oracle: Any, seed: int) -> dict[str, Any]:
+    """The agent's components; privileged ones get `oracle`, the others never do."""
+    return {c: registry.build(c, dict(getattr(agent, c)), oracle=oracle, seed=seed) for c in COMPONENTS[agent.kind]}
+
+
+def build_agent(agent: Any, components: dict[str, Any], episode_seed: int, keep_tree: bool, keep_pairs: bool) -> Agent:
+    """An agent of `agent.kind` over its built components.
+
+    Randomness: the step-wise kinds draw from `default_rng(episode_seed)`, the searching kinds
+    from `default_rng(episode_seed mod 2**31)`.
+    """
+    kind = agent.kind
+    settings = SETTINGS[kind].model_validate(agent.planner or {})
+    rng = np.random.default_rng(episode_seed)
+    if kind == "random":
+        return RandomAgent(rng)
+    if kind == "expert":
+        return ExpertAgent(rng)
+    if kind == "pure":
+        return PureAgent(components["policy"], rng)
+    if kind == "critic_greedy":
+        assert isinstance(settings, CriticGreedySettings)
+        return CriticGreedyAgent(components["policy"], components["critic"], settings.num_candidates, rng)
+    seed = episode_seed % 2**31
+    if kind == "best_of_n":
+        assert isinstance(settings, BestOfNSettings)
+        return BestOfNAgent(components["policy"], components["judge"], settings, np.random.default_rng(seed))
+    planner = MCTSPlanner(components["policy"], components["critic"], components["judge"], settings, seed=seed)
+    return MCTSAgent(planner, settings, keep_tree=keep_tree, keep_pairs=keep_pairs)

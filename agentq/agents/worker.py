@@ -1,0 +1,147 @@
+"""The episode worker of any site: owns the envs of one worker process and runs episodes on them.
+
+The site is reached through its adapter (``SITES`` maps an env name to it): making envs, listing
+and generating tasks. Everything else (building agents, the loop, measuring, writing artifacts)
+is generic.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+from typing import Any
+
+from envs.oracle import Oracle
+
+from . import artifacts
+from .base import EpisodeContext, TimedEnv
+from .building import build_agent, build_components, describe
+from .loop import run_episode
+from .quality import QualityMeter
+
+SITES: dict[str, str] = {"restaurant": "mock_sites.restaurant.adapter:RestaurantSite"}
+
+
+def load_site(name: str) -> Any:
+    """The site adapter registered under `name`."""
+    if name not in SITES:
+        raise KeyError(f"no site adapter for env {name!r}; known: {', '.join(sorted(SITES))}")
+    module, _, cls = SITES[name].partition(":")
+    return getattr(importlib.import_module(module), cls)()
+
+
+def _usage(components: dict[str, Any]) -> dict[str, float]:
+    """Summed usage counters of the components that report them (model calls, tokens, ...)."""
+    total: dict[str, float] = {}
+    for component in components.values():
+        usage = getattr(component, "usage", None)
+        if callable(usage):
+            for key, value in usage().items():
+                total[key] = total.get(key, 0) + value
+    return total
+
+
+class SiteWorker:
+    """One per worker process; holds the acting env, the search env and an oracle for the run."""
+
+    def __init__(self, env: Any, seed: int) -> None:
+        self.config = env
+        self.seed = seed
+        self.site = load_site(env.name)
+        self._acting: TimedEnv | None = None
+        self._search: Any = None
+        self._oracle: Oracle | None = None
+
+    # -- tasks -----------------------------------------------------------------------------
+    @classmethod
+    def list_tasks(cls, env: Any, split: str) -> list[dict]:
+        """Ids and difficulties of a frozen suite."""
+        return load_site(env.name).list_tasks(split)
+
+    @classmethod
+    def generate_tasks(cls, env: Any, seed: int, n: int) -> list[dict]:
+        """Ids and difficulties of `n` tasks freshly generated with `seed`."""
+        return load_site(env.name).generate_tasks(seed, n)
+
+    # -- envs ------------------------------------------------------------------------------
+    def _make(self, backend: str) -> Any:
+        cfg = self.config
+        return self.site.make_env(backend, max_steps=cfg.max_steps, catalogue_seed=cfg.catalogue_seed, **cfg.options)
+
+    @property
+    def acting(self) -> TimedEnv:
+        if self._acting is None:
+            self._acting = TimedEnv(self._make(self.config.backend))
+        return self._acting
+
+    @property
+    def search(self) -> Any:
+        if self._search is None:
+            self._search = self._make(self.config.search_backend)
+        return self._search
+
+    @property
+    def oracle(self) -> Oracle:
+        """The oracle of the search env (privileged components and the measurements read it)."""
+        if self._oracle is None:
+            self._oracle = Oracle(self.search)
+        return self._oracle
+
+    def close(self) -> None:
+        if self._oracle is not None:
+            self._oracle.close()
+        for env in (self._acting, self._search):
+            if env is not None:
+                env.close()
+        self._acting = self._search = self._oracle = None
+
+    # -- episodes --------------------------------------------------------------------------
+    def describe_agent(self, agent: Any) -> dict:
+        return describe(agent)
+
+    def run(self, spec: Any) -> dict:
+        started = time.perf_counter()
+        agent_cfg = spec.agent
+        acting = self.acting
+        acting.seconds, acting.steps = 0.0, 0
+        obs, _ = acting.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})
+        # the search env starts on this episode's task (gymnasium's order enforcement wants a reset)
+        self.search.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})
+        ctx = EpisodeContext(acting, self.search, self.oracle)
+        components = build_components(agent_cfg, self.oracle, spec.episode_seed % 2**31)
+        agent = build_agent(
+            agent_cfg, components, spec.episode_seed, keep_tree=bool(spec.save_tree and spec.tree_path),
+            keep_pairs=bool(spec.pairs_path),
+        )
+        usage_before = _usage(components)
+        meter = QualityMeter(self.oracle)
+        shots = artifacts.screenshot_dir(spec) if spec.screenshots else None
+        record = run_episode(
+            agent, ctx, obs, max_steps=self.config.max_steps, meter=meter, judge=components.get("judge"),
+            screenshots=shots,
+        )
+        truth = self.oracle.evaluate(acting.unwrapped.snapshot())
+        usage = {k: v - usage_before.get(k, 0) for k, v in _usage(components).items()}
+        row = {
+            "difficulty": acting.unwrapped.task.difficulty,
+            "success": bool(truth.success and acting.unwrapped.terminated),
+            "partial": round(float(truth.partial), 6),
+            "steps": acting.steps,
+            "env_steps": acting.steps + record.search_env_steps,
+            "simulations": record.simulations,
+            "timings": {
+                "wall_s": time.perf_counter() - started,
+                "env_s": acting.seconds + record.search_env_s,
+                "planner_s": record.planner_s,
+            },
+            "actions": record.actions,
+            "final_url": record.final_obs["url"] if record.final_obs else None,
+            "failed_decisions": record.failed_decisions,
+            "quality_counts": meter.counts,
+            **agent.extra(),
+        }
+        if usage:
+            row["llm"] = usage
+        artifacts.write_episode(spec, agent, record, row)
+        return row
