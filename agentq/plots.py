@@ -14,10 +14,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 
+from agentq.html_report.trees import chosen_path, short_action  # noqa: E402
 from agentq.report import point_label  # noqa: E402
 from agentq.results import RunFolder, tmp_path  # noqa: E402
 
 MAX_TREE_PLOTS = 3
+MAX_TREE_LABELS = 40  # labelled nodes per tree plot (the chosen path always)
+TREE_LABEL_CHARS = 18
+PATH_COLOUR = "#c0392b"
 
 
 def _save(fig: Any, path: Path) -> Path:
@@ -148,23 +152,57 @@ def tree_layout(graph: nx.DiGraph) -> dict[Any, tuple[float, float]]:
     return pos
 
 
+def tree_root(graph: nx.DiGraph) -> Any:
+    """The node without a parent (the first node when there is none)."""
+    return next((n for n in graph.nodes if graph.in_degree(n) == 0), next(iter(graph.nodes)))
+
+
+def tree_path(graph: nx.DiGraph) -> list[Any]:
+    """The chosen path from the root (nodes marked ``chosen``, else the most-visited child at each level)."""
+    children = {n: list(graph.successors(n)) for n in graph.nodes}
+    return chosen_path(tree_root(graph), children, lambda n: graph.nodes[n])
+
+
+def tree_labels(graph: nx.DiGraph, path: list[Any], limit: int = MAX_TREE_LABELS) -> dict[Any, str]:
+    """Short action labels: every node of a small tree; in a large one the path and the most-visited nodes."""
+    nodes = list(graph.nodes)
+    if len(nodes) > limit:
+        ranked = sorted(nodes, key=lambda n: -float(graph.nodes[n].get("visits") or 0))
+        nodes = list(dict.fromkeys([*path, *ranked]))[: max(limit, len(path))]
+    return {n: short_action(graph.nodes[n].get("action"), TREE_LABEL_CHARS) for n in nodes}
+
+
 def plot_tree(tree_json: Path, path: Path) -> Path:
-    """Draw a saved search tree: colour = Q, size = visits."""
+    """Draw a saved search tree: colour = Q, size = visits, short action labels, the chosen path in red."""
     graph = load_tree(tree_json)
     pos = tree_layout(graph)
     nodes = list(graph.nodes)
+    route = tree_path(graph) if nodes else []
+    route_edges = list(zip(route, route[1:]))
+    marked = any(graph.nodes[n].get("chosen") for n in nodes)
     q = [graph.nodes[n].get("q") for n in nodes]
     q = [float(v) if _is_number(v) else float("nan") for v in q]
     visits = [graph.nodes[n].get("visits") or 0 for n in nodes]
     vmax = max([v for v in visits if _is_number(v)] or [1]) or 1
     sizes = [20 + 280 * (float(v) / vmax if _is_number(v) else 0) for v in visits]
-    width = max(6.0, min(30.0, 0.25 * (max((p[0] for p in pos.values()), default=0) + 1)))
-    fig, ax = plt.subplots(figsize=(width, 5))
+    width = max(6.0, min(30.0, 0.6 * (max((p[0] for p in pos.values()), default=0) + 1)))
+    fig, ax = plt.subplots(figsize=(width, 5.5))
     nx.draw_networkx_edges(graph, pos, ax=ax, arrows=False, alpha=0.4)
+    if route_edges:
+        nx.draw_networkx_edges(graph, pos, edgelist=route_edges, ax=ax, arrows=False, width=3.0, edge_color=PATH_COLOUR)
     art = nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_color=q, node_size=sizes, cmap="viridis",
-                                 vmin=0.0, vmax=1.0, ax=ax)  # fmt: skip
+                                 vmin=0.0, vmax=1.0, ax=ax,
+                                 edgecolors=[PATH_COLOUR if n in route else "none" for n in nodes],
+                                 linewidths=[2.0 if n in route else 0.0 for n in nodes])  # fmt: skip
+    on_path = set(route)
+    for n, label in tree_labels(graph, route).items():
+        x, y = pos[n]
+        style = {"color": PATH_COLOUR, "fontweight": "bold"} if n in on_path else {"color": "#222222"}
+        ax.text(x, y - 0.12, label, fontsize=6.5, rotation=30, ha="right", va="top", **style)
     fig.colorbar(art, ax=ax, label="Q")
-    ax.set_title(f"Search tree {tree_json.stem} ({len(nodes)} nodes; size = visits)")
+    how = "chosen path" if marked else "most-visited path"
+    ax.set_title(f"Search tree {tree_json.stem} ({len(nodes)} nodes; size = visits; red = {how})")
+    ax.margins(x=0.05, y=0.15)
     ax.axis("off")
     return _save(fig, path)
 

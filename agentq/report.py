@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from agentq.results import ResultsError, RunFolder, atomic_write_text, read_rows, summarize, summary_json
+from agentq.results import ResultsError, RunFolder, atomic_write_text, read_rows, summary_document, summary_json
+from agentq.summary_sections import PAIRED_HEADER, QUALITY_HEADER, has_quality, paired_cells, quality_cells
 
 
 def point_label(agent: str, point: dict[str, Any]) -> str:
@@ -46,15 +49,74 @@ def table_rows(summary: list[dict[str, Any]]) -> tuple[list[str], list[list[str]
     return header, cells
 
 
-def rich_table(summary: list[dict[str, Any]], title: str | None = None) -> Table:
-    """The summary as a rich table."""
-    header, cells = table_rows(summary)
-    table = Table(title=title)
-    for i, h in enumerate(header):
-        table.add_column(h, justify="right" if 2 <= i <= 8 else "left")
-    for row in cells:
-        table.add_row(*(Text(c) for c in row))
-    return table
+TEXT_WORD_LIMIT = 16  # longer words in text columns may be folded
+
+
+class SummaryTable:
+    """The summary for a terminal: one wide table when it fits the width, else one block per agent
+    and sweep point (label: value lines). Text folds; numbers are never cut."""
+
+    def __init__(self, summary: list[dict[str, Any]], title: str | None = None) -> None:
+        self.header, self.cells = table_rows(summary)
+        self.title = title
+
+    def wide(self) -> Table:
+        """All groups in one table, a column per field."""
+        table = Table(title=self.title)
+        for i, h in enumerate(self.header):
+            if 2 <= i <= 8:  # numbers: kept whole, right-aligned
+                width = max(len(row[i]) for row in self.cells) if self.cells else 0
+                table.add_column(h, justify="right", no_wrap=True, min_width=width, overflow="fold")
+            else:
+                table.add_column(h, justify="left", overflow="fold")
+        for row in self.cells:
+            table.add_row(*(Text(c) for c in row))
+        return table
+
+    def tall(self) -> Group:
+        """One two-column block per group, for narrow terminals."""
+        blocks: list[Any] = [Text(self.title, style="bold")] if self.title else []
+        for row in self.cells:
+            name = row[0] if row[1] == "-" else f"{row[0]} at {row[1]}"
+            block = Table(show_header=False, title=name, title_justify="left", title_style="bold")
+            block.add_column("field", style="bold", overflow="fold")
+            block.add_column("value", overflow="fold")
+            for h, c in zip(self.header[2:], row[2:]):
+                block.add_row(Text(h), Text(c))
+            blocks.append(block)
+        return Group(*blocks)
+
+    def min_width(self) -> int:
+        """Columns the wide table needs: whole numbers, and no word of a header or text cell split."""
+        widths = []
+        for i, h in enumerate(self.header):
+            words = [w for text in [h, *(row[i] for row in self.cells)] for w in text.split()]
+            longest = max((len(w) for w in words), default=1)
+            if 2 <= i <= 8:
+                widths.append(max([longest, *(len(row[i]) for row in self.cells)]))
+            else:
+                widths.append(min(longest, TEXT_WORD_LIMIT))
+        return sum(widths) + 3 * len(widths) + 1  # padding and borders
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.wide() if self.min_width() <= options.max_width else self.tall()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        wide = Measurement.get(console, options, self.wide())
+        return Measurement(min(self.min_width(), options.max_width), wide.maximum).clamp(max_width=options.max_width)
+
+
+def rich_table(summary: list[dict[str, Any]], title: str | None = None) -> SummaryTable:
+    """The summary as a rich renderable that stays readable at any width (see :class:`SummaryTable`)."""
+    return SummaryTable(summary, title)
+
+
+def summary_console() -> Console:
+    """A console for the summary: the terminal's width, or 160 columns when writing to a pipe or file."""
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=160)
+    return console
 
 
 def _md(header: list[str], cells: list[list[str]]) -> list[str]:
@@ -63,7 +125,7 @@ def _md(header: list[str], cells: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(r) + " |" for r in esc[1:]]
 
 
-def markdown(summary: list[dict[str, Any]], title: str) -> str:
+def markdown(summary: list[dict[str, Any]], title: str, paired: list[dict[str, Any]] | None = None) -> str:
     """The text of ``summary.md``."""
     out = [f"# {title}", "", f"{sum(g['episodes'] for g in summary)} episodes.", ""]
     out += _md(*table_rows(summary))
@@ -78,6 +140,17 @@ def markdown(summary: list[dict[str, Any]], title: str) -> str:
                 row.append("-" if not b else f"{100 * b['success_rate']:.1f} ({b['successes']}/{b['episodes']})")
             cells.append(row)
         out += _md(["Agent", "Sweep point", *diffs], cells)
+    if has_quality(summary):
+        out += ["", "## Measured component quality (%)", "",
+                "On the states the acting env visited: the share of the policy's samples that made progress (and",
+                "that were the expert's own action), of decisions where the critic's top pick made progress (among",
+                "those with such a candidate; coverage is their share), and the judge's precision and recall",
+                "against the evaluator on the final states.", ""]  # fmt: skip
+        out += _md(QUALITY_HEADER, quality_cells(summary, point_label))
+    if paired:
+        out += ["", "## Paired comparisons (same tasks)", "",
+                "Only A / Only B: tasks one agent solved and the other did not; exact two-sided McNemar test.", ""]
+        out += _md(PAIRED_HEADER, paired_cells(paired, point_label))
     out += ["", "Success counts every episode (errors as failures); means are over episodes without error.",
             "Intervals are Wilson 95%. Privileged components read hidden task knowledge (expert, goal)."]  # fmt: skip
     return "\n".join(out) + "\n"
@@ -92,14 +165,16 @@ def run_title(folder: RunFolder) -> str:
         return folder.path.name
 
 
-def write_report(run_dir: str | Path, plots: bool = True) -> list[dict[str, Any]]:
-    """Rebuild ``summary.json``, ``summary.md`` (and plots) from ``episodes.jsonl``; returns the summary."""
+def write_report(run_dir: str | Path, plots: bool = True, html: bool = True) -> list[dict[str, Any]]:
+    """Rebuild ``summary.json``, ``summary.md`` (and plots, and ``report.html``) from ``episodes.jsonl``;
+    returns the summary. A plot or HTML failure is a warning, never the loss of the summary."""
     folder = RunFolder(Path(run_dir))
     if not folder.path.is_dir():
         raise ResultsError(f"{run_dir}: no such run folder")
-    summary = summarize(read_rows(folder.episodes))
-    atomic_write_text(folder.summary_json, summary_json(summary))
-    atomic_write_text(folder.summary_md, markdown(summary, run_title(folder)))
+    document = summary_document(read_rows(folder.episodes))
+    summary = document["groups"]
+    atomic_write_text(folder.summary_json, summary_json(document))
+    atomic_write_text(folder.summary_md, markdown(summary, run_title(folder), document["paired"]))
     if plots:
         from agentq.plots import write_plots
 
@@ -107,23 +182,35 @@ def write_report(run_dir: str | Path, plots: bool = True) -> list[dict[str, Any]
             write_plots(folder, summary)
         except Exception as exc:  # a plot must never cost the run its summary
             print(f"warning: plots not written: {type(exc).__name__}: {exc}", file=sys.stderr)
+    if html:
+        from agentq.html_report import write_html_report
+
+        try:
+            write_html_report(folder.path)
+        except Exception as exc:
+            print(f"warning: report.html not written: {type(exc).__name__}: {exc}", file=sys.stderr)
     return summary
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m agentq.report RUN_DIR [--no-plots]``."""
+    """``python -m agentq.report RUN_DIR [--no-plots] [--html]``."""
     parser = argparse.ArgumentParser(prog="python -m agentq.report", description=__doc__)
     parser.add_argument("run_dir", type=Path)
     parser.add_argument("--no-plots", action="store_true", help="only summary.json and summary.md")
+    parser.add_argument("--html", action="store_true", help="also write RUN_DIR/report.html, one self-contained page")
     args = parser.parse_args(argv)
     try:
-        summary = write_report(args.run_dir, plots=not args.no_plots)
+        summary = write_report(args.run_dir, plots=not args.no_plots, html=args.html)
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    console = Console()
+    console = summary_console()
     console.print(rich_table(summary, title=run_title(RunFolder(args.run_dir))))
-    console.print(f"Report written to {args.run_dir}")
+    console.print(f"Report written to {args.run_dir}", highlight=False, markup=False, soft_wrap=True)
+    if args.html:
+        page = RunFolder(args.run_dir).path / "report.html"
+        if page.is_file():
+            console.print(f"HTML report: {page}", highlight=False, markup=False, soft_wrap=True)
     return 0
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from agentq.config import canonical_json
-from agentq.stats import mean, wilson_interval
+from agentq.paired import paired_comparisons
+from agentq.stats import mean, quality_measures, wilson_interval
+
+SCHEMA_VERSION = 2  # summary.json: 1 was a bare list of groups; 2 adds schema_version, paired, quality
 
 DIFFICULTY_ORDER = ("trivial", "easy", "medium", "hard", "expert")
 
@@ -251,11 +254,39 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "by_difficulty": {d: _rate(by_diff[d]) for d in sorted(by_diff, key=_difficulty_key)},
                 "components": described.get("components") or {},
                 "privileged": described.get("privileged") or {},
+                "quality": quality_measures(r["quality_counts"] for r in ok if isinstance(r.get("quality_counts"), dict)),
+                "llm": _usage_totals(ok),
             }
         )
     return out
 
 
-def summary_json(summary: list[dict[str, Any]]) -> str:
+def _usage_totals(rows: list[dict[str, Any]]) -> dict[str, float] | None:
+    """Summed model usage (calls, tokens, ...) of rows that report one; None when none does."""
+    totals: dict[str, float] = {}
+    for row in rows:
+        for key, value in (row.get("llm") or {}).items():
+            if isinstance(value, (int, float)):
+                totals[key] = totals.get(key, 0) + value
+    return totals or None
+
+
+def paired_section(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """McNemar comparisons between the agents that ran on the same tasks (see :mod:`agentq.paired`)."""
+    groups: dict[tuple[str, str], tuple[str, dict[str, Any], dict[str, bool]]] = {}
+    for row in unique_rows(rows):
+        point = row.get("sweep_point") or {}
+        key = (str(row.get("agent")), canonical_json(point))
+        groups.setdefault(key, (str(row.get("agent")), point, {}))[2][str(row.get("task_id"))] = is_success(row)
+    return paired_comparisons(groups.values())
+
+
+def summary_document(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """What ``summary.json`` holds: the schema version, the groups, the paired comparisons."""
+    rows = list(rows)
+    return {"schema_version": SCHEMA_VERSION, "groups": summarize(rows), "paired": paired_section(rows)}
+
+
+def summary_json(document: dict[str, Any]) -> str:
     """The exact text of ``summary.json``."""
-    return json.dumps(summary, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
@@ -28,3 +28,31 @@ def mean(values: Iterable[float]) -> float | None:
     """Arithmetic mean, or None for no values."""
     vals = [float(v) for v in values]
     return sum(vals) / len(vals) if vals else None
+
+
+QUALITY_COUNTS = (  # per-episode counts the runner's QualityMeter keeps
+    "policy_samples", "policy_correct", "policy_exact", "critic_decisions", "critic_covered", "critic_top_correct",
+    "judge_scored", "judge_true_pos", "judge_false_pos", "judge_false_neg",
+)  # fmt: skip
+QUALITY_MEASURES = ("policy_agreement", "policy_exact", "critic_agreement", "critic_coverage", "judge_precision", "judge_recall")
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 6) if den else None
+
+
+def quality_measures(counts: Iterable[Mapping[str, int]]) -> dict[str, float | None]:
+    """The six measures from summed episode counts (None where a component was absent)."""
+    total = dict.fromkeys(QUALITY_COUNTS, 0)
+    for one in counts:
+        for key in QUALITY_COUNTS:
+            total[key] += int(one.get(key, 0) or 0)
+    t = total
+    return {
+        "policy_agreement": _ratio(t["policy_correct"], t["policy_samples"]),
+        "policy_exact": _ratio(t["policy_exact"], t["policy_samples"]),
+        "critic_agreement": _ratio(t["critic_top_correct"], t["critic_covered"]),
+        "critic_coverage": _ratio(t["critic_covered"], t["critic_decisions"]),
+        "judge_precision": _ratio(t["judge_true_pos"], t["judge_true_pos"] + t["judge_false_pos"]),
+        "judge_recall": _ratio(t["judge_true_pos"], t["judge_true_pos"] + t["judge_false_neg"]),
+    }

@@ -61,6 +61,7 @@ class Oracle:
         self.env = getattr(env, "unwrapped", env)
         self._scratch: Any = None
         self._memo: dict[str, float] = {}
+        self._progress: dict[tuple[str, str], bool] = {}
         self._memo_task: str | None = None
         self.expert_steps = 0  # env steps the distance computations took (for the cost accounting)
 
@@ -103,13 +104,13 @@ class Oracle:
 
             self._scratch = WebAgentEnv(
                 site=self.env.site, backend="http", split=self.env.split, catalogue_seed=self.env.catalogue_seed,
-                max_steps=10**6,
+                max_steps=10**6, text_observations=False,
             )
         return self._scratch
 
     def _memo_for(self, state: Any) -> dict[str, float]:
         if state.task_id != self._memo_task:
-            self._memo, self._memo_task = {}, state.task_id
+            self._memo, self._progress, self._memo_task = {}, {}, state.task_id
         return self._memo
 
     def distance(self, state: Any = None) -> float:
@@ -151,17 +152,20 @@ class Oracle:
         before = self.distance(state)
         if before == UNREACHABLE:
             return [False] * len(actions)
-        scratch = self._scratch_env()
         memo = self._memo_for(state)
+        here = state_key(state)
         out = []
         for action in actions:
-            scratch.restore(state)
-            scratch.step(action)
-            self.expert_steps += 1
-            after_state = scratch.snapshot()
-            key = state_key(after_state)
-            after = memo[key] if key in memo else self._walk_expert(scratch, key, memo)
-            out.append(after < before)
+            known = self._progress.get((here, action))
+            if known is None:
+                scratch = self._scratch_env()
+                scratch.restore(state)
+                scratch.step(action)
+                self.expert_steps += 1
+                key = state_key(scratch.snapshot())
+                after = memo[key] if key in memo else self._walk_expert(scratch, key, memo)
+                known = self._progress[(here, action)] = after < before
+            out.append(known)
         return out
 
     def close(self) -> None:

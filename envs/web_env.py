@@ -64,6 +64,7 @@ class WebAgentEnv(gym.Env):
         server_url: str | None = None,
         server_token: str | None = None,
         headless: bool = True,
+        text_observations: bool = True,
     ) -> None:
         if backend not in ("http", "browser"):
             raise ValueError(f"backend must be 'http' or 'browser', got {backend!r}")
@@ -79,6 +80,7 @@ class WebAgentEnv(gym.Env):
         if self.render_mode == "rgb_array" and backend != "browser":
             raise ValueError("render_mode='rgb_array' needs the browser backend")
         self.catalogue_seed = catalogue_seed
+        self.text_observations = text_observations  # False: "text" stays empty (a copy that only moves between states)
         self.observation_space = observation_space()
         self.action_space = FreeText(grammar.MAX_ACTION_CHARS)
         self._tasks = site.load_tasks(split)
@@ -269,7 +271,7 @@ class WebAgentEnv(gym.Env):
     # -- observations ------------------------------------------------------------------------------
     def _observation(self) -> dict[str, str]:
         return {
-            "text": render_text(self.page, self._values, self._dialogue),
+            "text": render_text(self.page, self._values, self._dialogue) if self.text_observations else "",
             "url": self._view.url,
             "goal": self.task.instruction if self.task is not None else "",
             "last_action": self._last_action,

@@ -8,20 +8,13 @@ oracle; the components never see it, and their privileged flags do not change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from agentq.planner.protocols import Step
+from agentq.stats import QUALITY_COUNTS
 from envs.oracle import Oracle, canonical_action
 
 from .base import Decision, EpisodeContext, Obs
-
-COUNTS = (
-    "policy_samples", "policy_correct", "policy_exact", "critic_decisions", "critic_covered", "critic_top_correct",
-    "judge_scored", "judge_true_pos", "judge_false_pos", "judge_false_neg",
-)  # fmt: skip
-MEASURES = ("policy_agreement", "policy_exact", "critic_agreement", "critic_coverage", "judge_precision", "judge_recall")
-
 
 class QualityMeter:
     """Counts, over one episode, how often the policy's samples and the critic's top picks were
@@ -29,7 +22,7 @@ class QualityMeter:
 
     def __init__(self, oracle: Oracle) -> None:
         self.oracle = oracle
-        self.counts = dict.fromkeys(COUNTS, 0)
+        self.counts = dict.fromkeys(QUALITY_COUNTS, 0)
 
     def decision(self, ctx: EpisodeContext, obs: Obs, decision: Decision) -> None:
         """Score the decision's proposals (and the critic's ranking of them) at the acting state."""
@@ -63,24 +56,3 @@ class QualityMeter:
         c["judge_true_pos"] += verdict and truth
         c["judge_false_pos"] += verdict and not truth
         c["judge_false_neg"] += (not verdict) and truth
-
-
-def _ratio(num: int, den: int) -> float | None:
-    return round(num / den, 6) if den else None
-
-
-def quality_measures(counts: Iterable[Mapping[str, int]]) -> dict[str, float | None]:
-    """The six measures from summed episode counts (None where a component was absent)."""
-    total = dict.fromkeys(COUNTS, 0)
-    for one in counts:
-        for key in COUNTS:
-            total[key] += int(one.get(key, 0) or 0)
-    t = total
-    return {
-        "policy_agreement": _ratio(t["policy_correct"], t["policy_samples"]),
-        "policy_exact": _ratio(t["policy_exact"], t["policy_samples"]),
-        "critic_agreement": _ratio(t["critic_top_correct"], t["critic_covered"]),
-        "critic_coverage": _ratio(t["critic_covered"], t["critic_decisions"]),
-        "judge_precision": _ratio(t["judge_true_pos"], t["judge_true_pos"] + t["judge_false_pos"]),
-        "judge_recall": _ratio(t["judge_true_pos"], t["judge_true_pos"] + t["judge_false_neg"]),
-    }

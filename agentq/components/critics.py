@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from agentq.components.heuristics import score_actions
-from agentq.components.noise import unit, weighted_index
+from agentq.components.noise import unit
 from agentq.components.privileged import expert_action, require_oracle
 
 Obs = dict[str, Any]
 DEFAULT_SCALE = 2.5
-RUNNER_UP_CAP = 0.8  # non-chosen candidates of the noisy critic score at most this
 
 
 def squash(scores: Sequence[float], scale: float) -> list[float]:
@@ -25,7 +24,11 @@ def squash(scores: Sequence[float], scale: float) -> list[float]:
 
 
 class HeuristicCritic:
-    """The heuristic scores squashed into (0, 1) (public text only)."""
+    """The hand-written solver's scores (:mod:`agentq.components.heuristics`) squashed into (0, 1).
+
+    Public text only, but written for this site: its top pick alone (critic_greedy with this
+    critic) solves nearly every task, so it measures the solver, not a learned self-critique.
+    """
 
     name = "heuristic"
     privileged = False
@@ -55,39 +58,42 @@ class ExpertCritic:
 
 
 class NoisyExpertCritic:
-    """Ranks the expert's action first with probability `accuracy`, else some other candidate (privileged).
+    """Its top pick is correct with probability `accuracy` whenever a correct candidate is among
+    those it scores (privileged: it asks the oracle which candidates make progress).
 
-    The draw is a sha256 of (seed, page state, sorted candidates), so the same state and candidates
-    always rank the same way. Candidates that are not ranked first get heuristic scores scaled into
-    [0, 0.8]; the wrong pick is drawn in proportion to those scores (a plausible mistake).
+    The ranking is built the way Agent Q asks its model (pick the best, remove it, ask again): at
+    every position, if both correct and incorrect candidates remain, a correct one comes next with
+    probability `accuracy`, otherwise an incorrect one; the candidate within the chosen group is
+    uniform. Scores fall linearly with the position, from 1.0 for the top pick. The draws are a
+    sha256 of (seed, page, candidates), so the same page and candidates always rank the same way.
     """
 
     name = "noisy_expert"
     privileged = True
 
-    def __init__(self, oracle: Any, accuracy: float, seed: int = 0, scale: float = DEFAULT_SCALE) -> None:
+    def __init__(self, oracle: Any, accuracy: float, seed: int = 0) -> None:
         self.oracle = require_oracle(oracle)
         self.accuracy = accuracy
         self.seed = seed
-        self.scale = scale
 
     def score(self, obs: Obs, candidates: list[str]) -> list[float]:
         if not candidates:
             return []
-        base = [RUNNER_UP_CAP * s for s in squash(score_actions(obs, candidates), self.scale)]
-        expert = expert_action(self.oracle, candidates)
-        if expert not in candidates:
-            return base
+        correct = dict(zip(candidates, self.oracle.makes_progress(candidates)))
         key = (self.seed, "critic", obs.get("text", ""), obs.get("url", ""), obs.get("goal", ""), *sorted(candidates))
-        index = candidates.index(expert)
-        others = [i for i in range(len(candidates)) if i != index]
-        if not others or unit(*key) < self.accuracy:
-            base[index] = 1.0
-            return base
-        ordered = sorted(others, key=lambda i: candidates[i])  # order-independent pick
-        wrong = ordered[weighted_index([base[i] for i in ordered], unit(*key, "wrong"))]
-        base[wrong] = 1.0
-        return base
+        left = sorted(candidates)  # order-independent draws
+        ranking: list[str] = []
+        while left:
+            good = [c for c in left if correct[c]]
+            bad = [c for c in left if not correct[c]]
+            position = len(ranking)
+            group = good if not bad or (good and unit(*key, position) < self.accuracy) else bad
+            pick = group[min(int(unit(*key, position, "pick") * len(group)), len(group) - 1)]
+            ranking.append(pick)
+            left.remove(pick)
+        n = len(candidates)
+        place = {c: i for i, c in enumerate(ranking)}
+        return [1.0 - place[c] / n for c in candidates]
 
 
 class EnsembleCritic:

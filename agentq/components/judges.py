@@ -59,6 +59,10 @@ class NoisyJudge:
 class HeuristicJudge:
     """Reads the final page (and the pages seen on the way) against the instruction (public text only).
 
+    Written for this site, it agrees with the database evaluator on practically every final state
+    (the runner measures its precision and recall in every run): treat it as the evaluator read off
+    the page, not as a learned outcome model.
+
     A confirmation whose details match the request scores high, a time other than the requested one
     only when the nearest-time rule allows it and the pages seen back it up; a `stop` saying "not
     available" scores high on a page that shows the restaurant has no table that day; unfinished

@@ -69,7 +69,12 @@ class RandomPolicy(SampledPolicy):
 
 
 class HeuristicPolicy(SampledPolicy):
-    """Softmax over the heuristic scores of the legal actions (public text only)."""
+    """A hand-written solver for this site (:mod:`agentq.components.heuristics`), sampled at a temperature.
+
+    It reads only public text, but it was written for this site: at a low temperature it solves
+    nearly every task (the README publishes the temperature sweep), so its success rate is set
+    by `temperature`, not learned. Use it as a baseline, not as a model of an LLM.
+    """
 
     name = "heuristic"
     privileged = False
@@ -82,18 +87,32 @@ class HeuristicPolicy(SampledPolicy):
         return actions, softmax(score_actions(obs, actions), self.temperature)
 
 
-class NoisyExpertPolicy(SampledPolicy):
-    """The expert's action with probability p, otherwise a heuristic pick among the other actions (privileged)."""
+class NoisyExpertPolicy:
+    """Each proposal is correct with probability `p` (privileged: it asks the oracle).
+
+    Correct means the action makes progress (the expert needs fewer steps after it). With
+    ``mistakes="uniform"`` (the default) each of the k distinct proposals is drawn in turn: with
+    probability p a correct action (the expert's own first, then other correct ones), otherwise a
+    legal action chosen uniformly among the incorrect ones (found by rejection: a uniformly drawn
+    action that turns out correct is put aside). When one kind runs out the other is taken.
+    Reported probabilities are the nominal ones: p for the expert's action and (1 - p) / (n - 1)
+    for each of the other n - 1 legal actions (exact when no other action makes progress).
+
+    ``mistakes="heuristic"`` keeps the older model: the expert's action with probability p, else
+    another action drawn by the heuristic's softmax at `temperature`; many of those "mistakes" are
+    correct actions, so p then understates its accuracy.
+    """
 
     name = "noisy_expert"
     privileged = True
 
-    def __init__(self, oracle: Any, p: float, temperature: float = DEFAULT_TEMPERATURE) -> None:
+    def __init__(self, oracle: Any, p: float, mistakes: str = "uniform", temperature: float = DEFAULT_TEMPERATURE) -> None:
         self.oracle = require_oracle(oracle)
         self.p = p
+        self.mistakes = mistakes
         self.temperature = temperature
 
-    def distribution(self, obs: Obs) -> tuple[list[str], np.ndarray]:
+    def _heuristic_distribution(self, obs: Obs) -> tuple[list[str], np.ndarray]:
         actions = legal_actions(obs)
         expert = expert_action(self.oracle, actions)
         others = [a for a in actions if a != expert]
@@ -101,3 +120,44 @@ class NoisyExpertPolicy(SampledPolicy):
             return [expert], np.ones(1)
         rest = softmax(score_actions(obs, others), self.temperature) * (1.0 - self.p)
         return [expert, *others], np.concatenate(([self.p], rest))
+
+    def propose(self, obs: Obs, k: int, rng: np.random.Generator) -> list[tuple[str, float]]:
+        if self.mistakes == "heuristic":
+            actions, probs = self._heuristic_distribution(obs)
+            return sample_distinct(actions, probs, k, rng)
+        actions = legal_actions(obs)
+        if not actions or k <= 0:
+            return []
+        expert = expert_action(self.oracle, actions)
+        others = [a for a in actions if a != expert]
+        nominal = {a: (1.0 - self.p) / len(others) for a in others}
+        nominal[expert] = self.p if others else 1.0
+        state = self.oracle.env.snapshot()
+        order = [others[int(i)] for i in rng.permutation(len(others))]  # one uniform order, drawn once
+        progress: dict[str, bool] = {}  # the actions checked so far
+
+        def first(correct: bool, taken: list[str]) -> str | None:
+            for action in order:
+                if action in taken:
+                    continue
+                if action not in progress:
+                    progress[action] = self.oracle.makes_progress([action], state=state)[0]
+                if progress[action] == correct:
+                    return action
+            return None
+
+        chosen: list[str] = []
+        while len(chosen) < min(k, len(actions)):
+            want_correct = bool(rng.random() < self.p)
+            pick = None
+            for correct in (want_correct, not want_correct):  # when one kind runs out, the other
+                if correct and expert not in chosen:
+                    pick = expert
+                else:
+                    pick = first(correct, chosen)
+                if pick is not None:
+                    break
+            if pick is None:
+                break
+            chosen.append(pick)
+        return [(a, nominal[a]) for a in chosen]

@@ -13,7 +13,7 @@ import difflib
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -41,7 +41,8 @@ class HeuristicPolicyParams(_Params):
 
 class NoisyExpertPolicyParams(_Params):
     p: float = Field(DEFAULT_NOISY_EXPERT_P, ge=0, le=1)
-    temperature: float = Field(policies.DEFAULT_TEMPERATURE, gt=0)
+    mistakes: Literal["uniform", "heuristic"] = "uniform"
+    temperature: float = Field(policies.DEFAULT_TEMPERATURE, gt=0)  # for mistakes: heuristic
 
 
 class ExpertCriticParams(_Params):
@@ -102,10 +103,10 @@ REGISTRY: dict[str, dict[str, Entry]] = {
                         "uniform over the legal actions"),
         "heuristic": Entry("policy", "heuristic", HeuristicPolicyParams, False,
                            lambda s, o, seed: policies.HeuristicPolicy(s["temperature"]),
-                           "softmax over heuristic scores of the legal actions"),
+                           "a hand-written solver for this site, sampled at `temperature`"),
         "noisy_expert": Entry("policy", "noisy_expert", NoisyExpertPolicyParams, True,
-                              lambda s, o, seed: policies.NoisyExpertPolicy(o, s["p"], s["temperature"]),
-                              "the expert's action with probability p, else a heuristic pick among the others"),
+                              lambda s, o, seed: policies.NoisyExpertPolicy(o, s["p"], s["mistakes"], s["temperature"]),
+                              "each proposal correct (makes progress) with probability p, else a uniform incorrect one"),
     },
     "critic": {
         "expert": Entry("critic", "expert", ExpertCriticParams, True,
@@ -113,7 +114,7 @@ REGISTRY: dict[str, dict[str, Entry]] = {
                         "1.0 for the expert's action, `other` for the rest"),
         "noisy_expert": Entry("critic", "noisy_expert", NoisyExpertCriticParams, True,
                               lambda s, o, seed: critics.NoisyExpertCritic(o, s["accuracy"], seed=seed),
-                              "the expert's action ranked first with probability `accuracy`"),
+                              "its top pick correct with probability `accuracy` (when any candidate is correct)"),
         "heuristic": Entry("critic", "heuristic", HeuristicCriticParams, False,
                            lambda s, o, seed: critics.HeuristicCritic(s["scale"]),
                            "heuristic scores squashed into (0, 1)"),

@@ -86,6 +86,13 @@ def index_of(path: Path) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def inside(run_dir: Path, relative: str) -> Path:
+    """``run_dir / relative`` when that stays inside the run folder, else a path that does not exist."""
+    base = Path(run_dir).resolve()
+    path = (base / relative).resolve()
+    return path if path.is_relative_to(base) else base / ".outside-the-run-folder"
+
+
 def data_uri(path: Path, mime: str = "image/png") -> str | None:
     """The file as a ``data:`` URI, or None when it is missing or too large to inline."""
     try:

@@ -19,7 +19,9 @@ def short_action(action: str | None, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1:]
 
 
-def chosen_path(root: Hashable, children: Mapping[Any, list[Any]], attrs: Callable[[Any], Mapping[str, Any]]) -> list[Any]:
+def chosen_path(
+    root: Hashable, children: Mapping[Any, list[Any]], attrs: Callable[[Any], Mapping[str, Any]]
+) -> list[Any]:
     """The nodes from the root along the acted path: those marked ``chosen`` when any node is,
     else the most-visited child at every level (the first on ties)."""
     marked = {n for n in children if attrs(n).get("chosen")}

@@ -27,7 +27,7 @@ class MCTSConfig(BaseModel):
     selection: Literal["ucb", "puct"] = Field("ucb", description="selection rule: Agent Q's UCB1 or PUCT")
     puct_prior: Literal["critic", "policy"] = Field("critic", description="where PUCT's P comes from")
     leaf_value: Literal["rollout", "critic"] = "rollout"
-    rollout_k: int = Field(3, ge=1)
+    rollout_k: int = Field(1, ge=1, description="proposals per rollout step; one is drawn by probability")
     final: Literal["visits", "q"] = "visits"
     reuse_subtree: bool = True
     transition_cache: bool = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentq import provenance
 from agentq.config import ExperimentConfig, config_hash, dump_config, load_config
 from agentq.results import JsonlAppender, RunFolder, atomic_write_text, is_error, repair_jsonl, rewrite_sorted
 
@@ -68,12 +70,30 @@ def prepare_folder(cfg: ExperimentConfig, run_dir: Path, resume: bool) -> RunFol
                 f"(hash {config_hash(stored)[:12]} vs {config_hash(cfg)[:12]}); resume without --config/--set, "
                 "or start a new run with --out"
             )
+        _record_provenance(folder, resumed=True)
         return folder
     if folder.config.exists() or folder.episodes.exists():
         raise RunnerError(f"{run_dir} already holds a run; resume it with --resume {run_dir} or choose another --out")
     folder.path.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder.config, dump_config(cfg))
+    _record_provenance(folder, resumed=False)
     return folder
+
+
+def _record_provenance(folder: RunFolder, resumed: bool) -> None:
+    """``provenance.json``: git commit and package versions at the start, and at every resume."""
+    path = folder.path / "provenance.json"
+    data: dict[str, Any] = {"started": None, "resumed": []}
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    if resumed:
+        data.setdefault("resumed", []).append(provenance.collect())
+    else:
+        data["started"] = provenance.collect()
+    atomic_write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def build_runner(

@@ -39,7 +39,7 @@ def test_composite_privilege_follows_the_members():
 
 def test_validate_fills_defaults_and_normalises_nested_specs():
     assert registry.validate("policy", {"name": "noisy_expert", "p": 1}) == {
-        "name": "noisy_expert", "p": 1.0, "temperature": registry.policies.DEFAULT_TEMPERATURE,
+        "name": "noisy_expert", "p": 1.0, "mistakes": "uniform", "temperature": registry.policies.DEFAULT_TEMPERATURE,
     }
     ensemble = registry.validate("critic", {"name": "ensemble", "members": ["expert", {"name": "noisy_expert"}]})
     assert ensemble["members"] == [{"name": "expert", "other": 0.05}, {"name": "noisy_expert", "accuracy": 0.8}]

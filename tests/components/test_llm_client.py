@@ -124,7 +124,7 @@ def test_null_content_and_missing_usage_are_tolerated(server):
 
 
 def test_the_concurrency_limit_holds_per_endpoint_across_threads(server):
-    server.default = lambda body: Reply(200, chat("ok").body, hold_s=0.15)
+    server.default = lambda body: Reply(200, chat("ok").body, hold_s=0.3)
     clients = [make(server, max_concurrency=2) for _ in range(3)]  # three components, one endpoint
     threads = [threading.Thread(target=clients[i % 3].complete, args=(MESSAGES,)) for i in range(6)]
     for t in threads:

@@ -118,7 +118,7 @@ def test_old_prior_key_still_selects_the_rule_with_a_deprecation_warning():
 def test_config_defaults_aliases_and_forbid():
     cfg = MCTSConfig()
     assert (cfg.simulations, cfg.max_env_steps, cfg.max_depth, cfg.num_candidates) == (16, None, 25, 5)
-    assert (cfg.exploration, cfg.selection, cfg.leaf_value, cfg.rollout_k, cfg.final) == (1.0, "ucb", "rollout", 3, "visits")
+    assert (cfg.exploration, cfg.selection, cfg.leaf_value, cfg.rollout_k, cfg.final) == (1.0, "ucb", "rollout", 1, "visits")
     assert (cfg.reuse_subtree, cfg.transition_cache, cfg.alpha, cfg.theta, cfg.use_snapshots) == (True, True, 0.5, 0.1, True)
     assert MCTSConfig(K=7, c=2.0).num_candidates == 7
     assert MCTSConfig(num_candidates=7, exploration=2.0) == MCTSConfig(K=7, c=2.0)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from agentq.report import main as report_main
-from agentq.results import ResultsError, RunFolder, read_rows, repair_jsonl, summarize
+from agentq.results import ResultsError, RunFolder, read_rows, repair_jsonl, summarize, summary_document
 
 
 def row(index, agent, success, *, point=None, difficulty="easy", steps=5, sims=0, wall=1.0, error=None):
@@ -78,7 +78,7 @@ def test_report_rebuilds_summary_from_jsonl_alone(tmp_path):
     _write_lines(folder.episodes, ROWS)
     assert report_main([str(folder.path)]) == 0
     first = folder.summary_json.read_bytes()
-    assert json.loads(first) == summarize(ROWS)
+    assert json.loads(first) == summary_document(ROWS) and json.loads(first)["schema_version"] == 2
     md = folder.summary_md.read_text()
     assert "| pure | - | 75.0 (30.1-95.4) | 4 | 0 |" in md and "| hybrid | x=1 | 50.0" in md
     assert (folder.plots / "success_vs_x.png").stat().st_size > 1000

@@ -56,7 +56,7 @@ def test_one_and_two_workers_give_identical_rows(tmp_path):
     assert set(r["timings"]) >= {"wall_s", "env_s", "planner_s"}
     trees = [sorted(p.name for p in (tmp_path / d / "trees").glob("*.json")) for d in ("one", "two")]
     assert len(trees[0]) == 6 and trees[0] == trees[1]
-    summary = json.loads((tmp_path / "two" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "two" / "summary.json").read_text())["groups"]
     assert [g["agent"] for g in summary] == ["pure", "hybrid"] and sum(g["episodes"] for g in summary) == 12
 
 

@@ -1,0 +1,201 @@
+"""Building ``report.html``: one self-contained page (inline CSS/JS, images as data: URIs, no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from agentq.report import point_label, run_title, table_rows
+from agentq.results import DIFFICULTY_ORDER, RunFolder, atomic_write_text, is_error
+
+from .loading import Episode, RunData, data_uri, inside, load_run
+from .tree_html import render_tree
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+REPORT_NAME = "report.html"
+MAX_PAIRS = 300  # pairs shown per episode
+
+
+def _fmt(x: Any, digits: int = 3) -> str:
+    if isinstance(x, bool) or x is None:
+        return "-" if x is None else ("yes" if x else "no")
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    return str(x)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """Nested dicts as ``{"a.b": "text"}``; lists of scalars joined, other lists as JSON."""
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for k, v in value.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list):
+        if all(not isinstance(v, (dict, list)) for v in value):
+            return {prefix or "value": ", ".join(_fmt(v) for v in value)}
+        return {prefix or "value": json.dumps(value, ensure_ascii=False)}
+    return {prefix or "value": _fmt(value)}
+
+
+def _keyed_table(title: str, caption: str, entries: list[tuple[list[str], dict[str, str]]],
+                 lead: list[str]) -> dict[str, Any]:  # fmt: skip
+    keys = list(dict.fromkeys(k for _, flat in entries for k in flat))
+    return {"title": title, "caption": caption, "header": [*lead, *keys],
+            "rows": [[*first, *(flat.get(k, "-") for k in keys)] for first, flat in entries]}  # fmt: skip
+
+
+def extra_tables(data: RunData) -> list[dict[str, Any]]:
+    """Tables for the optional summary sections: per-group ``quality``, top-level ``paired`` and others."""
+    blocks = []
+    groups = data.summary.groups
+    quality = [([g.get("agent", "?"), point_label(str(g.get("agent")), g.get("sweep_point") or {})],
+                flatten(g["quality"])) for g in groups if g.get("quality")]  # fmt: skip
+    if quality:
+        blocks.append(_keyed_table("Component quality", "How good the policy, critic and judge were in this run",
+                                   quality, ["Agent", "Sweep point"]))  # fmt: skip
+    sections = ([("Paired comparison", "paired", data.summary.paired)] if data.summary.paired is not None else []) + [
+        (key.replace("_", " ").capitalize(), key, value) for key, value in data.summary.extra.items()
+    ]
+    for title, key, value in sections:
+        caption = f"The '{key}' section of summary.json"
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            blocks.append(_keyed_table(title, caption, [([], flatten(v)) for v in value], []))
+        else:
+            blocks.append({"title": title, "caption": caption, "header": ["Field", "Value"],
+                           "rows": [[k, v] for k, v in flatten(value).items()]})  # fmt: skip
+    return blocks
+
+
+def _difficulty_table(groups: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    diffs = list(dict.fromkeys(d for g in groups for d in (g.get("by_difficulty") or {})))
+    cells = []
+    for g in groups:
+        row = [str(g.get("agent")), point_label(str(g.get("agent")), g.get("sweep_point") or {})]
+        for d in diffs:
+            b = (g.get("by_difficulty") or {}).get(d)
+            row.append("-" if not b else f"{100 * b['success_rate']:.1f} ({b['successes']}/{b['episodes']})")
+        cells.append(row)
+    return diffs, cells
+
+
+def _outcome(row: dict[str, Any]) -> tuple[str, str]:
+    if is_error(row):
+        return "error", "Error"
+    return ("success", "Success") if row.get("success") else ("failure", "Failure")
+
+
+def _plot_alt(name: str) -> str:
+    stem = Path(name).stem
+    if stem.startswith("tree_"):
+        return (f"Drawing of the saved search tree {stem[5:]}: nodes coloured by Q, sized by visits, "
+                "the chosen path highlighted")
+    return "Plot: " + stem.replace("_", " ")
+
+
+def _steps(data: RunData, ep: Episode) -> list[dict[str, Any]]:
+    steps = []
+    for s in ep.trace.steps if ep.trace else []:
+        proposals = []
+        for i, (action, prob) in enumerate(s.proposals or []):
+            critic = s.critic_scores[i] if s.critic_scores and i < len(s.critic_scores) else None
+            proposals.append({"action": action, "prob": _fmt(prob), "critic": _fmt(critic),
+                              "taken": action == s.action})  # fmt: skip
+        shot, note = None, None
+        if s.screenshot:
+            shot = data_uri(inside(data.path, s.screenshot))
+            note = None if shot else f"Screenshot {s.screenshot} is missing or too large to inline."
+        steps.append({"action": s.action, "url": s.url, "error": s.error, "page": s.page or "", "proposals": proposals,
+                      "screenshot": shot, "screenshot_note": note})  # fmt: skip
+    return steps
+
+
+def _episode(data: RunData, ep: Episode) -> dict[str, Any]:
+    row = ep.row
+    outcome, label = _outcome(row)
+    agent, task = str(row.get("agent")), str(row.get("task_id"))
+    difficulty = str(row.get("difficulty") or "unknown")
+    anchor = f"ep-{ep.index}"
+    facts = [("Difficulty", difficulty), ("Sweep point", point_label(agent, row.get("sweep_point") or {}))]
+    facts += [(name, _fmt(row.get(key))) for name, key in (("Steps taken", "steps"), ("Env steps", "env_steps"),
+              ("Simulations", "simulations"), ("Final URL", "final_url")) if key in row]  # fmt: skip
+    components = row.get("components") or {}
+    if components:
+        facts.append(("Components", ", ".join(f"{k}: {_fmt(v)}" for k, v in components.items())))
+    privileged = [k for k, v in (row.get("privileged") or {}).items() if v and k != "any"]
+    facts.append(("Privileged", ", ".join(privileged) or "none"))
+    notes = [e for e in (ep.trace_error, ep.tree_error, ep.pairs_error) if e]
+    saved = [name for name, present in (("trace", ep.trace), ("tree", ep.tree), ("pairs", ep.pairs)) if present]
+    view: dict[str, Any] = {
+        "index": ep.index, "anchor": anchor, "task_id": task, "agent": agent, "difficulty": difficulty,
+        "sweep": point_label(agent, row.get("sweep_point") or {}), "outcome": outcome, "outcome_label": label,
+        "partial": _fmt(row.get("partial")), "steps_taken": _fmt(row.get("steps")), "saved": ", ".join(saved) or "-",
+        "search": f"{task} {agent}".lower(), "goal": ep.trace.goal if ep.trace else "", "facts": facts,
+        "error": row.get("error") or (ep.trace.error if ep.trace else None), "traceback": row.get("traceback"),
+        "notes": notes, "steps": _steps(data, ep), "actions": row.get("actions") or [],
+        "final": ep.trace.final if ep.trace else None, "tree_html": None, "pairs": [], "pairs_more": 0,
+    }  # fmt: skip
+    if ep.tree is not None:
+        kind = "marked chosen in the file" if ep.tree.marked else "most visited (the file marks no chosen path)"
+        view["tree_note"] = (f"{len(ep.tree.nodes)} nodes from {ep.tree_name}. Each node: action, visits, Q, critic "
+                             f"score. The highlighted, open path is the {kind}.")  # fmt: skip
+        view["tree_html"] = render_tree(ep.tree, f"{anchor}-tree", f"Search tree of episode {ep.index}")
+    if ep.pairs:
+        view["pairs"] = [{"depth": p.depth, "path": " > ".join(p.path) or "(root)", "chosen": p.chosen,
+                          "rejected": p.rejected, "chosen_value": _fmt(p.chosen_value),
+                          "rejected_value": _fmt(p.rejected_value), "goal": p.prompt.goal,
+                          "history": ", ".join(p.prompt.history) or "(none)", "observation": p.prompt.observation}
+                         for p in ep.pairs[:MAX_PAIRS]]  # fmt: skip
+        view["pairs_more"] = max(0, len(ep.pairs) - MAX_PAIRS)
+    return view
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
+                       trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+
+
+def render_report(data: RunData, title: str) -> str:
+    """The HTML text of the report for ``data``."""
+    header, cells = table_rows(data.summary.groups)
+    difficulties, diff_cells = _difficulty_table(data.summary.groups)
+    episodes = [_episode(data, ep) for ep in data.episodes]
+    known = set(DIFFICULTY_ORDER)
+    all_diffs = sorted({e["difficulty"] for e in episodes},
+                       key=lambda d: (DIFFICULTY_ORDER.index(d) if d in known else len(known), d))  # fmt: skip
+    hashes = {r.row.get("config_hash") for r in data.episodes if r.row.get("config_hash")}
+    env = _environment()
+    return env.get_template("report.html.j2").render(
+        title=title,
+        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        js=(TEMPLATES / "report.js").read_text(encoding="utf-8"),
+        n_episodes=len(episodes),
+        config_hash=next(iter(hashes)) if len(hashes) == 1 else None,
+        schema_version=data.summary.schema_version,
+        problems=data.problems,
+        summary_header=header,
+        summary_cells=cells,
+        summary_numeric=set(range(2, 9)),
+        difficulties=difficulties,
+        difficulty_cells=diff_cells if difficulties else [],
+        filter_difficulties=all_diffs,
+        extra_tables=extra_tables(data),
+        plots=[(name, uri, _plot_alt(name)) for name, uri in data.plots],
+        episodes=episodes,
+        agents=list(dict.fromkeys(e["agent"] for e in episodes)),
+        tree_links=[(e["anchor"], f"Episode {e['index']}: {e['task_id']} ({e['agent']})")
+                    for e in episodes if e["tree_html"]],  # fmt: skip
+        orphans=data.orphans,
+    )
+
+
+def write_html_report(run_dir: str | Path) -> Path:
+    """Write ``RUN_DIR/report.html`` from the run folder's files; returns its path."""
+    run_dir = Path(run_dir)
+    data = load_run(run_dir)
+    path = run_dir / REPORT_NAME
+    atomic_write_text(path, render_report(data, run_title(RunFolder(run_dir))))
+    return path
