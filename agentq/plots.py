@@ -98,6 +98,38 @@ def plot_success_vs_sweep(summary: list[dict[str, Any]], rel: str, path: Path) -
     return _save(fig, path)
 
 
+BUDGET_KEY = "planner.episode_env_steps"
+
+
+def plot_success_vs_env_steps(summary: list[dict[str, Any]], path: Path) -> Path:
+    """Success (Wilson error bars) against the env steps per episode each group actually used:
+    one line per agent and setting, over its swept budgets; agents without a budget are points."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for g in summary:
+        if g.get("mean_env_steps") is None:
+            continue
+        rest = {k: v for k, v in g["sweep_point"].items() if _rel_key(k) != BUDGET_KEY}
+        label = g["agent"] + (f" ({point_label(g['agent'], rest)})" if rest else "")
+        lines.setdefault(label, []).append(g)
+    for label, groups in lines.items():
+        groups.sort(key=lambda g: g["mean_env_steps"])
+        xs = [g["mean_env_steps"] for g in groups]
+        ys = [g["success_rate"] for g in groups]
+        errors = [[max(0.0, y - g["ci_low"]) for y, g in zip(ys, groups)],
+                  [max(0.0, g["ci_high"] - y) for y, g in zip(ys, groups)]]  # fmt: skip
+        style = "-o" if len(groups) > 1 else "s"
+        ax.errorbar(xs, ys, yerr=errors, fmt=style, capsize=3, label=label, alpha=0.9)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("env steps per episode (search + acting, mean)")
+    ax.set_ylabel("success rate (Wilson 95%)")
+    ax.set_title("Success vs compute")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, loc="best")
+    return _save(fig, path)
+
+
 def plot_success_by_difficulty(summary: list[dict[str, Any]], path: Path) -> Path:
     """Grouped bars: success per difficulty for each agent x sweep point, with Wilson error bars."""
     diffs = list(dict.fromkeys(d for g in summary for d in g["by_difficulty"]))
@@ -215,6 +247,8 @@ def write_plots(folder: RunFolder, summary: list[dict[str, Any]]) -> list[Path]:
         if len(_values(summary, rel)) >= 2:
             name = "success_vs_" + "".join(c if c.isalnum() else "_" for c in rel) + ".png"
             out.append(plot_success_vs_sweep(summary, rel, folder.plots / name))
+    if BUDGET_KEY in rels:
+        out.append(plot_success_vs_env_steps(summary, folder.plots / "success_vs_env_steps.png"))
     if summary:
         out.append(plot_success_by_difficulty(summary, folder.plots / "success_by_difficulty.png"))
     if folder.trees.is_dir():

@@ -60,7 +60,7 @@ def run_episode(
     """
     record = EpisodeRecord()
     done = False
-    while not done and ctx.acting.steps + record.failed_decisions < max_steps:
+    while not done and len(record.actions) + record.failed_decisions < max_steps:
         seen = ctx.component_obs(obs)
         decision = agent.act(ctx, seen)
         record.search_env_steps += decision.search_env_steps

@@ -34,7 +34,7 @@ class MCTSAgent:
         per_decision = self.settings.max_env_steps
         if self.settings.episode_env_steps is None:
             return per_decision
-        left = max(0, self.settings.episode_env_steps - self.search_steps - ctx.acting.steps)
+        left = max(0, self.settings.episode_env_steps - self.search_steps - len(ctx.history))
         return left if per_decision is None else min(per_decision, left)
 
     def act(self, ctx: EpisodeContext, obs: Obs) -> Decision:

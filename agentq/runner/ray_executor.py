@@ -29,8 +29,8 @@ LOCAL_OBJECT_STORE_BYTES = 96 * 1024 * 1024  # rows are small dicts; Ray's minim
 CLOSE_TIMEOUT_S = 30.0  # graceful stop: time for every actor to close its envs and browsers
 KILL_GRACE_S = 5.0  # interrupted stop: time for idle actors to close before they are killed
 DEATH_WAIT_S = 5.0  # a dead actor: time for the outcome of a call sent before the failed one
-
-
+AUTH_HINT = ("; a cluster with token authentication (the default of `ray start`) is joined with RAY_AUTH_MODE=token "
+             "and its token in RAY_AUTH_TOKEN or ~/.ray/auth_token")
 LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"  # "0": Ray takes 127.0.0.1 as the node's address
 
 
@@ -67,7 +67,8 @@ def _loopback_only() -> Callable[[], None]:
             os.environ[LOOPBACK_ENV] = old_env
         mod = sys.modules.get("ray._private.ray_constants")
         if mod is not None and hasattr(mod, "ENABLE_RAY_CLUSTER"):
-            mod.ENABLE_RAY_CLUSTER = old_flag if old_flag is not None else True
+            default = not getattr(mod, "IS_WINDOWS_OR_OSX", False)
+            mod.ENABLE_RAY_CLUSTER = old_flag if old_flag is not None else default
 
     return undo
 
@@ -78,7 +79,8 @@ def start_ray(address: str | None, num_cpus: int) -> Callable[[], None]:
     Returns what ends it: ``ray.shutdown`` (and the loopback setting undone) when this call started or
     joined Ray; a no-op when Ray was already initialised (a test's, a notebook's), which is left running.
     """
-    if "ray" in sys.modules and sys.modules["ray"].is_initialized():
+    loaded = sys.modules.get("ray")
+    if loaded is not None and loaded.is_initialized():
         return lambda: None
     undo = (lambda: None) if address else _loopback_only()
     ray = import_ray()
@@ -97,7 +99,8 @@ def start_ray(address: str | None, num_cpus: int) -> Callable[[], None]:
     except Exception as exc:
         undo()
         where = f"the Ray cluster at {address}" if address else "a local Ray"
-        raise RunnerError(f"cannot start or join {where}: {error_text(exc)}") from exc
+        hint = AUTH_HINT if address and not os.environ.get("RAY_AUTH_MODE") else ""
+        raise RunnerError(f"cannot start or join {where}: {error_text(exc)}{hint}") from exc
 
     def shutdown() -> None:
         try:
