@@ -104,7 +104,7 @@ BUDGET_KEY = "planner.episode_env_steps"
 def plot_success_vs_env_steps(summary: list[dict[str, Any]], path: Path) -> Path:
     """Success (Wilson error bars) against the env steps per episode each group actually used:
     one line per agent and setting, over its swept budgets; agents without a budget are points."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig, ax = plt.subplots(figsize=(9.5, 4.8))
     lines: dict[str, list[dict[str, Any]]] = {}
     for g in summary:
         if g.get("mean_env_steps") is None:
@@ -126,7 +126,7 @@ def plot_success_vs_env_steps(summary: list[dict[str, Any]], path: Path) -> Path
     ax.set_ylabel("success rate (Wilson 95%)")
     ax.set_title("Success vs compute")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return _save(fig, path)
 
 

@@ -82,6 +82,15 @@ class EpisodeContext:
     search_oracle: Oracle
     history: list[str] = field(default_factory=list)
     sync_s: float = 0.0
+    _state: Any = None
+    _state_step: int = -1
+
+    def acting_state(self) -> Any:
+        """A snapshot of the acting env now (taken once per step: the loop is the only one that steps it)."""
+        if self._state_step != len(self.history):
+            self._state = self.acting.unwrapped.snapshot()
+            self._state_step = len(self.history)
+        return self._state
 
     def component_obs(self, obs: Obs) -> Obs:
         """What components see: the observation, the page's legal actions and the actions so far."""
@@ -90,7 +99,7 @@ class EpisodeContext:
     def sync(self) -> Any:
         """Restore the acting env's state into the search env; returns that snapshot."""
         started = time.perf_counter()
-        state = self.acting.unwrapped.snapshot()
+        state = self.acting_state()
         self.search.unwrapped.restore(state)
         self.sync_s += time.perf_counter() - started
         return state

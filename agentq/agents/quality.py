@@ -29,7 +29,7 @@ class QualityMeter:
         proposals = decision.proposals
         if not proposals:
             return
-        state = ctx.acting.unwrapped.snapshot()
+        state = ctx.acting_state()
         actions = [a for a, _ in proposals]
         correct = self.oracle.makes_progress(actions, state=state)
         expert = canonical_action(self.oracle.expert_action(actions, state=state))
@@ -50,7 +50,7 @@ class QualityMeter:
         if getattr(judge, "privileged", True):
             ctx.sync()
         verdict = float(judge.judge(obs.get("goal", ""), steps, obs)) >= 0.5
-        truth = self.oracle.success(ctx.acting.unwrapped.snapshot())
+        truth = self.oracle.success(ctx.acting_state())
         c = self.counts
         c["judge_scored"] += 1
         c["judge_true_pos"] += verdict and truth

@@ -231,3 +231,4 @@ def build(kind: str, spec: Any, oracle: Any = None, seed: int = 0) -> Any:
     return entry.factory(checked, oracle if privileged else None, seed)
 
 from agentq.components.llm.registration import register_llm; register_llm(REGISTRY)  # noqa: E402, E702 - llm components
+from agentq.components.learned.registration import register_learned; register_learned(REGISTRY, Entry)  # noqa: E402, E702 - learned components

@@ -13,6 +13,16 @@ from .validation import _Context, _validate
 from .yaml_io import _read_yaml
 
 
+def _unshared(value: Any) -> Any:
+    """A copy in which no two places share a mapping or list (YAML anchors and aliases do), so an
+    override of one agent's spec never changes another's."""
+    if isinstance(value, dict):
+        return {k: _unshared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unshared(v) for v in value]
+    return copy.copy(value)
+
+
 def config_from_dict(
     data: dict[str, Any],
     source: str = "<config>",
@@ -20,7 +30,7 @@ def config_from_dict(
     lines: dict[Loc, int] | None = None,
 ) -> ExperimentConfig:
     """Validate a config mapping after applying overrides (``"a.b=v"`` strings or :class:`Override`)."""
-    data = copy.deepcopy(data)
+    data = _unshared(data)
     ctx = _Context(source, lines or {}, [])
     for item in overrides:
         ov = parse_set(item) if isinstance(item, str) else item

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from agentq.report import point_label, run_title, table_rows
 from agentq.results import DIFFICULTY_ORDER, RunFolder, atomic_write_text, is_error
+from agentq.summary_sections import PAIRED_HEADER, QUALITY_HEADER, has_quality, paired_cells, quality_cells
 
 from .loading import Episode, RunData, data_uri, inside, load_run
 from .tree_html import render_tree
@@ -48,25 +49,50 @@ def _keyed_table(title: str, caption: str, entries: list[tuple[list[str], dict[s
             "rows": [[*first, *(flat.get(k, "-") for k in keys)] for first, flat in entries]}  # fmt: skip
 
 
+def _quality_table(groups: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if not has_quality(groups):
+        return None
+    try:
+        rows = quality_cells(groups, point_label)
+    except (KeyError, TypeError, AttributeError, ValueError):  # another shape: show its fields as they are
+        entries = [([str(g.get("agent")), point_label(str(g.get("agent")), g.get("sweep_point") or {})],
+                    flatten(g.get("quality") or {})) for g in groups]  # fmt: skip
+        return _keyed_table("Measured component quality", "Quality measures per agent", entries,
+                            ["Agent", "Sweep point"])  # fmt: skip
+    return {"title": "Measured component quality (%)", "header": QUALITY_HEADER, "rows": rows,
+            "caption": "On the states the acting env visited: policy samples that made progress (and that were the "
+                       "expert's action), critic top picks that made progress (coverage: decisions with such a "
+                       "candidate), judge precision and recall against the evaluator"}  # fmt: skip
+
+
+def _paired_table(paired: Any) -> dict[str, Any]:
+    try:
+        rows = paired_cells(paired, point_label)
+        return {"title": "Paired comparisons (same tasks)", "header": PAIRED_HEADER, "rows": rows,
+                "caption": "Only A / Only B: tasks one agent solved and the other did not; "
+                           "exact two-sided McNemar test"}  # fmt: skip
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return _generic_table("Paired comparisons", "paired", paired)
+
+
+def _generic_table(title: str, key: str, value: Any) -> dict[str, Any]:
+    caption = f"The '{key}' section of summary.json"
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return _keyed_table(title, caption, [([], flatten(v)) for v in value], [])
+    return {"title": title, "caption": caption, "header": ["Field", "Value"],
+            "rows": [[k, v] for k, v in flatten(value).items()]}  # fmt: skip
+
+
 def extra_tables(data: RunData) -> list[dict[str, Any]]:
-    """Tables for the optional summary sections: per-group ``quality``, top-level ``paired`` and others."""
+    """Tables for the optional summary sections: per-group ``quality``, top-level ``paired`` and any other."""
     blocks = []
-    groups = data.summary.groups
-    quality = [([g.get("agent", "?"), point_label(str(g.get("agent")), g.get("sweep_point") or {})],
-                flatten(g["quality"])) for g in groups if g.get("quality")]  # fmt: skip
+    quality = _quality_table(data.summary.groups)
     if quality:
-        blocks.append(_keyed_table("Component quality", "How good the policy, critic and judge were in this run",
-                                   quality, ["Agent", "Sweep point"]))  # fmt: skip
-    sections = ([("Paired comparison", "paired", data.summary.paired)] if data.summary.paired is not None else []) + [
-        (key.replace("_", " ").capitalize(), key, value) for key, value in data.summary.extra.items()
-    ]
-    for title, key, value in sections:
-        caption = f"The '{key}' section of summary.json"
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            blocks.append(_keyed_table(title, caption, [([], flatten(v)) for v in value], []))
-        else:
-            blocks.append({"title": title, "caption": caption, "header": ["Field", "Value"],
-                           "rows": [[k, v] for k, v in flatten(value).items()]})  # fmt: skip
+        blocks.append(quality)
+    if data.summary.paired:
+        blocks.append(_paired_table(data.summary.paired))
+    for key, value in data.summary.extra.items():
+        blocks.append(_generic_table(key.replace("_", " ").capitalize(), key, value))
     return blocks
 
 
@@ -100,16 +126,18 @@ def _steps(data: RunData, ep: Episode) -> list[dict[str, Any]]:
     steps = []
     for s in ep.trace.steps if ep.trace else []:
         proposals = []
+        aligned = s.critic_scores is not None and s.proposals is not None and len(s.critic_scores) == len(s.proposals)
         for i, (action, prob) in enumerate(s.proposals or []):
-            critic = s.critic_scores[i] if s.critic_scores and i < len(s.critic_scores) else None
+            critic = s.critic_scores[i] if aligned and s.critic_scores else None
             proposals.append({"action": action, "prob": _fmt(prob), "critic": _fmt(critic),
                               "taken": action == s.action})  # fmt: skip
+        loose = None if aligned or not s.critic_scores else ", ".join(_fmt(c) for c in s.critic_scores)
         shot, note = None, None
         if s.screenshot:
             shot = data_uri(inside(data.path, s.screenshot))
             note = None if shot else f"Screenshot {s.screenshot} is missing or too large to inline."
         steps.append({"action": s.action, "url": s.url, "error": s.error, "page": s.page or "", "proposals": proposals,
-                      "screenshot": shot, "screenshot_note": note})  # fmt: skip
+                      "screenshot": shot, "screenshot_note": note, "critic_scores": loose})  # fmt: skip
     return steps
 
 

@@ -57,6 +57,7 @@ class PreferencePair(_Model):
     """One line of ``pairs/<index>-<agent>-<task>.jsonl``."""
 
     task_id: str | None = None
+    step: int | None = None  # the episode's decision the tree was searched for
     prompt: PairPrompt
     chosen: str
     rejected: str

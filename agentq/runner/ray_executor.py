@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
 import sys
 import time
 import traceback
@@ -115,6 +116,10 @@ class EpisodeActor:
     """The body of one Ray actor: a :class:`SpecExecutor` for the actor's whole life."""
 
     def __init__(self, env_name: str, env_data: dict[str, Any], seed: int) -> None:
+        try:  # Ctrl-C in a terminal reaches the whole process group: the driver stops the actors, not the key
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread of this process
+            pass
         self.executor: SpecExecutor | None = None
         self.init_error: str | None = None
         try:

@@ -21,9 +21,9 @@ PRIVILEGED = {
 
 
 def test_names_and_privileged_flags(env):
-    assert registry.names("policy") == ["heuristic", "llm", "noisy_expert", "random"]
-    assert registry.names("critic") == ["ensemble", "expert", "heuristic", "llm", "noisy_expert"]
-    assert registry.names("judge") == ["env", "heuristic", "llm", "noisy"]
+    assert registry.names("policy") == ["heuristic", "learned", "llm", "noisy_expert", "random"]
+    assert registry.names("critic") == ["ensemble", "expert", "heuristic", "learned", "llm", "noisy_expert"]
+    assert registry.names("judge") == ["env", "heuristic", "learned", "llm", "noisy"]
     for (kind, name), flag in PRIVILEGED.items():
         assert registry.describe(kind, {"name": name}) == {"name": name, "privileged": flag}
         component = registry.build(kind, {"name": name}, oracle=Oracle(env))

@@ -55,7 +55,7 @@ def trace(index: int, task: str, agent: str, success: bool, shot: str | None) ->
             {"action": "click(4)", "url": "/", "page": f"[4] link \"Search\"\n{HOSTILE}", "error": "",
              "screenshot": shot, "proposals": [["click(4)", 0.5], ["click(7)", 0.25]], "critic_scores": [0.9, 0.1]},
             {"action": "click(7)", "url": "/search", "page": "[7] button \"Book\"", "error": "no element 7",
-             "screenshot": None, "proposals": None, "critic_scores": None},
+             "screenshot": None, "proposals": [["click(7)", 0.6], ["back()", 0.4]], "critic_scores": [0.5, 0.2, 0.1]},
         ],
         "final": {"url": "/reservations/TT-ABC123", "page": "Your table is booked"},
     }  # fmt: skip
@@ -80,7 +80,7 @@ def tree(chosen: bool, critic_key: str = "critic_score") -> dict[str, Any]:
 
 
 def pair(chosen: str, rejected: str, depth: int) -> dict[str, Any]:
-    return {"task_id": "dev-0001", "prompt": {"goal": "Book a table for dev-0001", "observation": "[4] link",
+    return {"task_id": "dev-0001", "step": 0, "prompt": {"goal": "Book a table for dev-0001", "observation": "[4] link",
             "history": ["click(4)"]}, "chosen": chosen, "rejected": rejected, "chosen_value": 0.8,
             "rejected_value": 0.3, "path": [] if depth == 0 else ["click(2)"], "depth": depth}  # fmt: skip
 
@@ -97,11 +97,14 @@ def make_run(root: Path, summary_style: str = "object") -> Path:
     groups = summarize(ROWS)
     if summary_style == "object":
         for g in groups:
-            g["quality"] = {"policy": {"top1_accuracy": 0.61}, "critic": {"top1_accuracy": 0.83}}
-        summary: Any = {"schema_version": 2, "groups": groups,
-                        "paired": {"a": "pure", "b": "mcts", "difference": 0.25, "ci": [0.05, 0.45]}}  # fmt: skip
-    else:
-        summary = groups
+            g["quality"] = {"policy_agreement": 0.61, "policy_exact": 0.5, "critic_agreement": 0.83,
+                            "critic_coverage": 0.9, "judge_precision": None, "judge_recall": None}  # fmt: skip
+        paired = [{"a": {"agent": "pure", "sweep_point": {}, "successes": 1},
+                   "b": {"agent": "mcts", "sweep_point": {}, "successes": 1},
+                   "tasks": 2, "only_a": 0, "only_b": 0, "p_value": 1.0}]  # fmt: skip
+        summary: Any = {"schema_version": 2, "groups": groups, "paired": paired, "notes": {"seeds": [0, 1]}}
+    else:  # schema 1: a bare list of groups, without quality
+        summary = [{k: v for k, v in g.items() if k not in ("quality", "llm")} for g in groups]
     (run / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     (run / "traces" / "00001" / "step-000.png").write_bytes(png())
     (run / "traces" / "00001.json").write_text(json.dumps(trace(1, "dev-0001", "mcts", True,

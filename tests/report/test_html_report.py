@@ -88,15 +88,16 @@ def test_summary_with_intervals_and_optional_sections(report):
     _, html = report
     assert "33.3 (6.1-79.2)" in html and "50.0 (9.5-90.5)" in html  # success with Wilson interval
     assert "summary schema 2" in html
-    assert "Component quality" in html and "policy.top1_accuracy" in html and "0.610" in html
-    assert "Paired comparison" in html and "0.050, 0.450" in html
+    assert "Measured component quality (%)" in html and "Critic top correct" in html and "<td>61.0</td>" in html
+    assert "Paired comparisons (same tasks)" in html and "McNemar p" in html
+    assert "The &#39;notes&#39; section of summary.json" in html and "0, 1" in html  # an unknown section
     assert "100.0 (1/1)" in html  # by difficulty
 
 
 def test_summary_as_a_plain_list_still_works(tmp_path):
     run = make_run(tmp_path, summary_style="list")
     html = write_html_report(run).read_text(encoding="utf-8")
-    assert "33.3 (6.1-79.2)" in html and "Component quality" not in html and "Paired comparison" not in html
+    assert "33.3 (6.1-79.2)" in html and "component quality" not in html and "Paired comparison" not in html
 
 
 def test_every_episode_is_listed_with_its_task_id_and_links_to_its_panel(report):
@@ -119,6 +120,8 @@ def test_episode_panel_has_goal_steps_errors_outcome_and_escaped_pages(report):
     assert "Book a table for dev-0001" in panel
     assert "<code>click(4)</code> on <code>/</code>" in panel and "Error after this action: no element 7" in panel
     assert "Candidates at step 1" in panel and "0.900" in panel and "0.250" in panel
+    # step 2's critic scored three candidates but two proposals were kept: shown apart, not misaligned
+    assert "Critic scores of the candidates it was shown: 0.500, 0.200, 0.100" in panel
     assert "Your table is booked" in panel and "/reservations/TT-ABC123" in panel
     assert HOSTILE not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in panel
     error_panel = html[html.index('id="ep-3"') : html.index('id="ep-4"')]

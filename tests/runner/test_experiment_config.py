@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from runner_helpers import REPO, base_config, write_yaml
 
 from agentq.config import (
+    canonical_json,
     ConfigError,
     ExperimentConfig,
     config_from_dict,
@@ -295,10 +296,26 @@ def test_shipped_experiments_are_valid():
     path = default_experiment_path()
     assert path == REPO / "experiments" / "hybrid_vs_policy.yaml"
     headline = load_config(path)
-    assert [a.name for a in headline.agents] == ["pure", "hybrid"]
-    assert headline.agents[0].policy == headline.agents[1].policy  # the same policy, with and without search
+    assert [a.kind for a in headline.agents] == ["pure", "critic_greedy", "best_of_n", "mcts"]
+    assert len({canonical_json(a.policy) for a in headline.agents}) == 1  # the same policy, with and without search
     assert headline.env.backend == "browser" and headline.env.search_backend == "http"
     shipped = sorted((REPO / "experiments").glob("*.yaml"))
-    assert {p.stem for p in shipped} >= {"hybrid_vs_policy", "critic_quality", "search_budget", "nonprivileged", "agentq_table"}
+    assert {p.stem for p in shipped} >= {"hybrid_vs_policy", "critic_quality", "search_budget", "nonprivileged",
+                                         "agentq_table", "search_vs_baselines", "search_vs_baselines_budget"}
     for experiment in shipped:
         load_config(experiment)  # schema, planner settings and component parameters all check out
+    baselines = load_config(REPO / "experiments" / "search_vs_baselines.yaml")
+    assert [a.kind for a in baselines.agents] == ["random", "pure", "critic_greedy", "best_of_n", "mcts", "expert"]
+    specs = [canonical_json(s) for a in baselines.agents for s in (a.policy, a.critic, a.judge) if s]
+    assert not [s for s in specs if "heuristic" in s]  # no hand-written component in the comparison
+    budgets = {a.kind: a.planner["episode_env_steps"] for a in baselines.agents if a.kind in ("best_of_n", "mcts")}
+    assert budgets["best_of_n"] == budgets["mcts"]  # equal compute
+
+
+
+def test_yaml_anchors_do_not_make_agents_share_a_spec(tmp_path):
+    text = GOOD.replace("  - name: pure\n    policy: {name: noisy_expert, p: 0.6}", "  - name: pure\n    policy: &pol {name: noisy_expert, p: 0.6}")
+    text = text.replace("  - name: hybrid\n    policy: {name: noisy_expert, p: 0.6}", "  - name: hybrid\n    policy: *pol")
+    assert "*pol" in text
+    cfg = load_config(_write(tmp_path, text), ["agents.pure.policy.p=0.9"])
+    assert cfg.agent("pure").policy["p"] == 0.9 and cfg.agent("hybrid").policy["p"] == 0.6

@@ -107,6 +107,20 @@ def test_resume_on_ray_runs_only_the_missing_episodes(tmp_path, local_ray):
     assert rows[:5] == kept and without_timings(rows) == without_timings(full)
 
 
+def test_cli_flags_choose_the_executor(tmp_path):
+    from agentq.run import build_parser, resolve
+    from runner_helpers import write_yaml
+
+    cfg_file = write_yaml(tmp_path / "exp.yaml", base_config())
+    parse = build_parser().parse_args
+    cfg, _, _ = resolve(parse(["--config", str(cfg_file), "--out", str(tmp_path / "a")]))
+    assert (cfg.executor, cfg.ray_address) == ("process", None)
+    cfg, _, _ = resolve(parse(["--config", str(cfg_file), "--out", str(tmp_path / "b"), "--executor", "ray"]))
+    assert (cfg.executor, cfg.ray_address) == ("ray", None)
+    cfg, _, _ = resolve(parse(["--config", str(cfg_file), "--out", str(tmp_path / "c"), "--ray-address", "auto"]))
+    assert (cfg.executor, cfg.ray_address) == ("ray", "auto")  # an address implies the Ray executor
+
+
 def test_missing_ray_is_explained(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(RunnerError, match=r"needs Ray.*\.\[ray\]"):
@@ -130,3 +144,31 @@ def test_small_restaurant_run_is_the_same_on_ray(tmp_path, local_ray):
     assert out.completed == 6 and out.errors == 0
     assert without_timings(rows_r) == without_timings(rows_p)
     assert any(r["simulations"] > 0 for r in rows_r)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browsers_live_and_close_inside_the_actors(tmp_path, local_ray):
+    from test_restaurant_runs import CONFIG
+
+    try:
+        import_worker("restaurant")
+    except RunnerError as exc:
+        pytest.skip(f"restaurant worker not importable: {exc}")
+    data = {**CONFIG, "env": {**CONFIG["env"], "backend": "browser"}, "tasks": {**CONFIG["tasks"], "n": 2},
+            "agents": [CONFIG["agents"][0]]}  # fmt: skip
+    seen: set[int] = set()
+
+    def browsers(*_: object) -> None:
+        for p in psutil.Process().children(recursive=True):
+            try:
+                if "chrom" in p.name().lower():
+                    seen.add(p.pid)
+            except psutil.NoSuchProcess:
+                pass
+
+    out = run_experiment(config_from_dict(data), tmp_path / "run", workers=1, executor="ray", on_row=browsers)
+    assert out.completed == 2 and out.errors == 0
+    assert seen, "no Chromium ran under the Ray actor"
+    alive = [p for p in seen if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    assert alive == []  # closed by the actor's worker before the actor ended

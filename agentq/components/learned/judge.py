@@ -1,0 +1,32 @@
+"""The learned judge: an outcome reward model of the evaluator's verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from agentq.learn.inference import OutcomeScorer
+
+from .loading import cached_load
+
+Obs = dict[str, Any]
+
+
+def _action_of(step: Any) -> str:
+    return str(step.get("action", "") if isinstance(step, dict) else getattr(step, "action", ""))
+
+
+class LearnedJudge:
+    """The probability that the trajectory succeeded, from the final page and the actions taken."""
+
+    name = "learned"
+    privileged = False
+
+    def __init__(self, checkpoint: str) -> None:
+        model, meta = cached_load(checkpoint, "judge")
+        self.model = OutcomeScorer(model, meta.features)
+        self.sha256 = meta.sha256
+
+    def judge(self, goal: str, trajectory: Sequence[Any], final_obs: Obs) -> float:
+        actions = [_action_of(s) for s in trajectory]
+        return self.model.probability(goal, actions, final_obs)

@@ -1,0 +1,140 @@
+"""Data from the env on train tasks: the expert's demonstrations and the policy's own rollouts,
+featurised as they are recorded, each labelled by the evaluator.
+
+The only module of the learning code that touches the site: through its adapter, looked up by
+name (`agentq.agents.worker.load_site`), and through `envs.oracle.Oracle` for the expert's next
+action and the evaluator's verdict. Both are privileged and used for training data only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from agentq.agents.worker import load_site
+from envs.oracle import Oracle
+
+from .batches import DecisionExample, OutcomeExample
+from .features import Featuriser
+from .inference import CandidateModel
+
+Obs = dict[str, Any]
+TRAIN_PREFIX = "train-"
+
+
+class TrainSplitError(ValueError):
+    """A task outside the train split was offered to training."""
+
+
+def require_train(task_ids: list[str]) -> None:
+    """Refuse any task that is not in the train split (dev, test and generated tasks are for evaluation)."""
+    bad = [t for t in task_ids if not t.startswith(TRAIN_PREFIX)]
+    if bad:
+        raise TrainSplitError(
+            f"training uses train tasks only; refusing {len(bad)} other task(s), e.g. {bad[0]!r} "
+            "(dev, test and generated tasks are kept for evaluation)"
+        )
+
+
+@dataclass
+class Trajectory:
+    """One episode, featurised: its decisions, outcome examples (the end and some prefixes), verdict."""
+
+    task_id: str
+    actions: list[str] = field(default_factory=list)
+    decisions: list[DecisionExample] = field(default_factory=list)
+    outcomes: list[OutcomeExample] = field(default_factory=list)
+    success: bool = False
+    missed: int = 0  # steps whose action was not among the legal actions (no decision example)
+
+
+class TrainEnv:
+    """A site's http env for training, with an oracle on it."""
+
+    def __init__(self, site: str, max_steps: int, catalogue_seed: int = 0) -> None:
+        self.site = load_site(site)
+        self.env = self.site.make_env("http", max_steps=max_steps, catalogue_seed=catalogue_seed)
+        self.oracle = Oracle(self.env)
+        self.max_steps = max_steps
+
+    def task_ids(self, split: str) -> list[str]:
+        """The ids of a frozen suite."""
+        return [t["id"] for t in self.site.list_tasks(split)]
+
+    def close(self) -> None:
+        self.oracle.close()
+        self.env.close()
+
+    def _verdict(self, terminated: bool) -> bool:
+        return bool(terminated and self.oracle.success())
+
+    def run(self, task_id: str, seed: int, choose: Callable[[Obs, list[str]], str | None],
+            featuriser: Featuriser, prefix_every: int = 0) -> Trajectory:  # fmt: skip
+        """Play one episode with `choose(obs, legal) -> action`; record it featurised.
+
+        `prefix_every` > 0 also records the outcome of every n-th intermediate state (label: the
+        evaluator's verdict there), so the judge sees unfinished trajectories too.
+        """
+        require_train([task_id])
+        obs, _ = self.env.reset(seed=seed % 2**31, options={"task_id": task_id})
+        traj = Trajectory(task_id)
+        terminated = False
+        for step in range(self.max_steps):
+            legal = list(dict.fromkeys(self.env.unwrapped.legal_actions()))
+            seen = {**obs, "legal_actions": legal, "history": list(traj.actions)}
+            if prefix_every and step % prefix_every == 0:
+                if step:
+                    traj.outcomes.append(OutcomeExample(featuriser.outcome_ids(seen["goal"], traj.actions, seen), 0.0, task_id))
+                traj.outcomes += self._probe_stops(seen, legal, traj.actions, featuriser, task_id)
+            action = choose(seen, legal)
+            if action is None:
+                break
+            if action in legal:
+                state, cands = featuriser.decision(seen, legal)
+                traj.decisions.append(DecisionExample(state, cands, legal.index(action), task_id))
+            else:
+                traj.missed += 1
+            obs, _, terminated, truncated, _ = self.env.step(action)
+            traj.actions.append(action)
+            if terminated or truncated:
+                break
+        traj.success = self._verdict(terminated)
+        final = {**obs, "history": list(traj.actions)}
+        traj.outcomes.append(OutcomeExample(featuriser.outcome_ids(obs["goal"], traj.actions, final), float(traj.success), task_id))
+        return traj
+
+    def _probe_stops(self, seen: Obs, legal: list[str], actions: list[str], featuriser: Featuriser,
+                     task_id: str) -> list[OutcomeExample]:  # fmt: skip
+        """Outcomes of ending the episode here with each legal ``stop(...)``, labelled by the
+        evaluator; the env is put back afterwards. Without them the judge rarely sees a wrong stop
+        and a search learns to stop early."""
+        env = self.env.unwrapped
+        out = []
+        for action in (a for a in legal if a.startswith("stop(")):
+            state = env.snapshot()
+            obs, _, terminated, _, _ = env.step(action)
+            label = float(self._verdict(terminated))
+            ended = [*actions, action]
+            out.append(OutcomeExample(featuriser.outcome_ids(seen["goal"], ended, {**obs, "history": ended}), label, task_id))
+            env.restore(state)
+        return out
+
+    def expert_choice(self, obs: Obs, legal: list[str]) -> str:
+        """The expert's next action (privileged), spelled as in `legal` when it is one of them."""
+        return self.oracle.expert_action(legal)
+
+
+def sampler(model: CandidateModel, rng: np.random.Generator, temperature: float = 1.0) -> Callable[[Obs, list[str]], str | None]:
+    """A `choose` function that samples from the model's distribution over the legal actions."""
+
+    def choose(obs: Obs, legal: list[str]) -> str | None:
+        if not legal:
+            return None
+        logp = model.log_probs(obs, legal, temperature)
+        p = np.exp(logp)
+        return legal[int(rng.choice(len(legal), p=p / p.sum()))]
+
+    return choose

@@ -1,0 +1,144 @@
+"""Training loops: cross-entropy over the legal actions (policy), per-candidate logistic loss
+(critic) and class-balanced logistic loss (judge). Deterministic given the seed on one thread."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import torch
+import torch.nn.functional as F
+from pydantic import BaseModel, ConfigDict, Field
+from torch import nn
+
+from .batches import DecisionExample, OutcomeExample, decision_batch, outcome_batch, padded
+from .model import ActionScorer, OutcomeModel
+
+T = TypeVar("T")
+Progress = Callable[[int], None]  # called with the number of examples just trained on
+
+
+class FitConfig(BaseModel):
+    """Optimiser settings for one model."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    epochs: int = Field(8, ge=0)
+    batch_size: int = Field(32, ge=1)
+    lr: float = Field(0.01, gt=0)
+    weight_decay: float = Field(0.0, ge=0)
+
+
+@dataclass
+class FitReport:
+    """What a training run did: examples seen, final epoch's mean loss and accuracy, throughput."""
+
+    examples: int = 0
+    loss: float = 0.0
+    accuracy: float = 0.0
+    seconds: float = 0.0
+
+    @property
+    def examples_per_s(self) -> float:
+        return self.examples / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {"examples": self.examples, "loss": round(self.loss, 6), "accuracy": round(self.accuracy, 6),
+                "seconds": round(self.seconds, 3), "examples_per_s": round(self.examples_per_s, 1)}  # fmt: skip
+
+
+def _batches(items: Sequence[T], size: int, generator: torch.Generator) -> list[list[T]]:
+    order = torch.randperm(len(items), generator=generator).tolist()
+    return [[items[i] for i in order[k:k + size]] for k in range(0, len(order), size)]
+
+
+def _loop(model: nn.Module, items: Sequence[T], cfg: FitConfig, seed: int,
+          step: Callable[[list[T]], tuple[torch.Tensor, int]], progress: Progress | None) -> FitReport:  # fmt: skip
+    report = FitReport()
+    if not items or cfg.epochs == 0:
+        return report
+    generator = torch.Generator().manual_seed(seed)
+    optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    model.train()
+    started = time.perf_counter()
+    for _ in range(cfg.epochs):
+        total, right, seen = 0.0, 0, 0
+        for chunk in _batches(items, cfg.batch_size, generator):
+            optimiser.zero_grad()
+            loss, correct = step(chunk)
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach()) * len(chunk)
+            right += correct
+            seen += len(chunk)
+            report.examples += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+        report.loss, report.accuracy = total / seen, right / seen
+    report.seconds = time.perf_counter() - started
+    model.eval()
+    return report
+
+
+def fit_policy(model: ActionScorer, examples: Sequence[DecisionExample], cfg: FitConfig, seed: int,
+               progress: Progress | None = None) -> FitReport:  # fmt: skip
+    """Behaviour cloning: maximise the log-probability of the taken action among the legal ones."""
+
+    def step(chunk: list[DecisionExample]) -> tuple[torch.Tensor, int]:
+        batch = decision_batch(chunk)
+        grid = padded(model(*batch.inputs()), batch)
+        loss = F.cross_entropy(grid, batch.targets)
+        return loss, int((grid.argmax(1) == batch.targets).sum())
+
+    return _loop(model, examples, cfg, seed, step, progress)
+
+
+def fit_critic(model: ActionScorer, examples: Sequence[DecisionExample], cfg: FitConfig, seed: int,
+               progress: Progress | None = None) -> FitReport:  # fmt: skip
+    """A per-candidate classifier: the taken action (1) against each other legal action (0), the
+    positive and the negatives of a decision weighted half and half."""
+
+    def step(chunk: list[DecisionExample]) -> tuple[torch.Tensor, int]:
+        batch = decision_batch(chunk)
+        logits = model(*batch.inputs())
+        positive = batch.cand_col == batch.targets[batch.cand_state]
+        counts = torch.tensor([len(e.candidates) for e in chunk], dtype=torch.float32)[batch.cand_state]
+        weights = torch.where(positive, torch.full_like(counts, 0.5), 0.5 / (counts - 1).clamp(min=1))
+        loss = (F.binary_cross_entropy_with_logits(logits, positive.float(), reduction="none") * weights).sum() / len(chunk)
+        grid = padded(logits.detach(), batch)
+        return loss, int((grid.argmax(1) == batch.targets).sum())
+
+    return _loop(model, examples, cfg, seed, step, progress)
+
+
+def fit_judge(model: OutcomeModel, examples: Sequence[OutcomeExample], cfg: FitConfig, seed: int,
+              progress: Progress | None = None) -> FitReport:  # fmt: skip
+    """An outcome reward model: logistic loss with the classes weighted to equal total weight."""
+    positives = sum(e.label >= 0.5 for e in examples)
+    negatives = len(examples) - positives
+    pos_weight = torch.tensor(negatives / positives if positives and negatives else 1.0)
+
+    def step(chunk: list[OutcomeExample]) -> tuple[torch.Tensor, int]:
+        ids, offsets, labels = outcome_batch(chunk)
+        logits = model(ids, offsets)
+        loss = F.binary_cross_entropy_with_logits(logits, labels, pos_weight=pos_weight)
+        return loss, int(((logits > 0).float() == labels).sum())
+
+    return _loop(model, examples, cfg, seed, step, progress)
+
+
+def judge_quality(model: OutcomeModel, examples: Sequence[OutcomeExample]) -> dict[str, float]:
+    """Precision and recall of ``p >= 0.5`` against the labels."""
+    if not examples:
+        return {"n": 0, "precision": 0.0, "recall": 0.0}
+    with torch.inference_mode():
+        ids, offsets, labels = outcome_batch(examples)
+        verdict = model(ids, offsets) > 0
+    truth = labels >= 0.5
+    tp = int((verdict & truth).sum())
+    fp = int((verdict & ~truth).sum())
+    fn = int((~verdict & truth).sum())
+    return {"n": len(examples), "positives": int(truth.sum()), "precision": tp / (tp + fp) if tp + fp else 0.0,
+            "recall": tp / (tp + fn) if tp + fn else 0.0}  # fmt: skip
