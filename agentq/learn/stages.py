@@ -111,8 +111,7 @@ def _rollouts(cfg: TrainConfig, env: TrainEnv, model: CandidateModel, tasks: lis
 def _judge(cfg: TrainConfig, stage: BaseStage | RFTStage, outcomes: list[OutcomeExample], phase: Phase) -> tuple[nn.Module, dict[str, Any]]:
     judge = _fresh("judge", cfg, stage.name)
     report = _fit("judge", judge, outcomes, cfg, stage, phase)
-    ends = [o for o in outcomes]
-    return judge, {"fit": report.as_dict(), "train_quality": judge_quality(judge, ends)}  # type: ignore[arg-type]
+    return judge, {"fit": report.as_dict(), "train_quality": judge_quality(judge, outcomes)}  # type: ignore[arg-type]
 
 
 def run_base(cfg: TrainConfig, stage: BaseStage, env: TrainEnv, phase: Phase = _quiet) -> StageResult:

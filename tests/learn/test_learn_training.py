@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import tiny_config
+from learn_helpers import tiny_config
 
 from agentq import train
 from agentq.learn.checkpoint import load
