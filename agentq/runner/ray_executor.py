@@ -22,13 +22,16 @@ from agentq.config import ExperimentConfig
 from agentq.results import RunFolder
 
 from .execution import SpecExecutor
-from .loop import PREFETCH, ProgressHook, RowRecorder
+from .loop import ProgressHook, RowRecorder
 from .rows import error_text
 from .seam import EpisodeSpec, RunnerError, worker_ref
 
 LOCAL_OBJECT_STORE_BYTES = 96 * 1024 * 1024  # rows are small dicts; Ray's minimum is 75 MiB
 CLOSE_TIMEOUT_S = 30.0  # graceful stop: time for every actor to close its envs and browsers
 KILL_GRACE_S = 5.0  # interrupted stop: time for idle actors to close before they are killed
+# One call per actor at a time: when an actor dies, the call that killed it is the one it was running.
+# (With a second call queued, a reply sent just before the death can be lost, blaming the wrong episode.)
+ACTOR_CALLS = 1
 DEATH_WAIT_S = 5.0  # a dead actor: time for the outcome of a call sent before the failed one
 AUTH_HINT = ("; a cluster with token authentication (the default of `ray start`) is joined with RAY_AUTH_MODE=token "
              "and its token in RAY_AUTH_TOKEN or ~/.ray/auth_token")
@@ -160,7 +163,7 @@ class _ActorSlot:
 
 
 class RayRunner(RowRecorder):
-    """Runs episodes on Ray actors (one per worker, ``num_cpus=1`` each), PREFETCH calls queued per actor."""
+    """Runs episodes on Ray actors (one per worker, ``num_cpus=1`` each), one call per actor at a time."""
 
     def __init__(self, cfg: ExperimentConfig, folder: RunFolder, specs: list[EpisodeSpec],
                  difficulty: dict[str, str | None], workers: int, on_row: ProgressHook,
@@ -255,7 +258,7 @@ class RayRunner(RowRecorder):
 
     def _dispatch(self) -> None:
         for slot in self.slots:
-            while slot.ready and len(slot.inflight) < PREFETCH and self.pending:
+            while slot.ready and len(slot.inflight) < ACTOR_CALLS and self.pending:
                 index = self.pending.popleft()
                 ref = slot.handle.run.remote(self.specs[index].model_dump(mode="json"))
                 self.calls[ref] = (slot, index)
