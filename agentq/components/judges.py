@@ -74,7 +74,6 @@ class HeuristicJudge:
 
     def judge(self, goal: str, trajectory: Sequence[Any], final_obs: Obs) -> float:
         ctx = page_context(str(final_obs.get("text", "")), str(final_obs.get("url", "")), goal)
-        request = ctx.request
         last = _action_of(trajectory[-1]) if trajectory else str(final_obs.get("last_action", ""))
         action = read_action(last) if last else None
         if ctx.kind == "confirmation":

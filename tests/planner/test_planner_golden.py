@@ -10,7 +10,7 @@ from golden_trees import CASES, build, path
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_search_tree_matches_the_golden_copy(case):
     stored = json.loads(path(case).read_text(encoding="utf-8"))
-    assert build(case) == stored, f"regenerate on purpose with: python tests/planner/golden_trees.py --write"
+    assert build(case) == stored, "regenerate on purpose with: python tests/planner/golden_trees.py --write"
 
 
 def test_golden_trees_are_not_trivial():
