@@ -116,26 +116,28 @@ class Oracle:
     def distance(self, state: Any = None) -> float:
         """Expert steps from `state` (default: the env's state) to a successful end; inf if none."""
         state = state if state is not None else self.env.snapshot()
+        return self._distance(state, state_key(state))
+
+    def _distance(self, state: Any, key: str) -> float:
         memo = self._memo_for(state)
-        key = state_key(state)
         if key in memo:
             return memo[key]
         scratch = self._scratch_env()
         scratch.restore(state)
-        return self._walk_expert(scratch, key, memo)
+        return self._walk_expert(scratch, state, key, memo)
 
-    def _walk_expert(self, scratch: Any, key: str, memo: dict[str, float]) -> float:
-        """Play the expert in `scratch` (at the state `key`) until a memoised state or the end."""
+    def _walk_expert(self, scratch: Any, state: Any, key: str, memo: dict[str, float]) -> float:
+        """Play the expert in `scratch` (at `state`, whose key is `key`) until a memoised state or the end."""
         path = [key]
         tail = UNREACHABLE  # the distance of path[-1]
         for _ in range(MAX_EXPERT_STEPS):
-            state = scratch.snapshot()
             if state.terminated:
                 tail = 0.0 if self.success(state) else UNREACHABLE
                 break
             scratch.step(self._expert_action_at(state))
             self.expert_steps += 1
-            key = state_key(scratch.snapshot())
+            state = scratch.snapshot()
+            key = state_key(state)
             if key in memo:
                 tail = memo[key] + 1
                 break
@@ -149,11 +151,11 @@ class Oracle:
     def makes_progress(self, actions: Sequence[str], state: Any = None) -> list[bool]:
         """For each action: does taking it from `state` (default: the env's) shorten the expert's way?"""
         state = state if state is not None else self.env.snapshot()
-        before = self.distance(state)
+        here = state_key(state)
+        before = self._distance(state, here)
         if before == UNREACHABLE:
             return [False] * len(actions)
         memo = self._memo_for(state)
-        here = state_key(state)
         out = []
         for action in actions:
             known = self._progress.get((here, action))
@@ -162,8 +164,9 @@ class Oracle:
                 scratch.restore(state)
                 scratch.step(action)
                 self.expert_steps += 1
-                key = state_key(scratch.snapshot())
-                after = memo[key] if key in memo else self._walk_expert(scratch, key, memo)
+                after_state = scratch.snapshot()
+                key = state_key(after_state)
+                after = memo[key] if key in memo else self._walk_expert(scratch, after_state, key, memo)
                 known = self._progress[(here, action)] = after < before
             out.append(known)
         return out

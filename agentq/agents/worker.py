@@ -133,6 +133,7 @@ class SiteWorker:
                 "wall_s": time.perf_counter() - started,
                 "env_s": acting.seconds + record.search_env_s,
                 "planner_s": record.planner_s,
+                "sync_s": ctx.sync_s,  # copying the acting state into the search env
             },
             "actions": record.actions,
             "final_url": record.final_obs["url"] if record.final_obs else None,

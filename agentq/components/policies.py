@@ -128,11 +128,11 @@ class NoisyExpertPolicy:
         actions = legal_actions(obs)
         if not actions or k <= 0:
             return []
-        expert = expert_action(self.oracle, actions)
+        state = self.oracle.env.snapshot()  # one snapshot serves the expert and every progress check
+        expert = self.oracle.expert_action(actions, state=state)
         others = [a for a in actions if a != expert]
         nominal = {a: (1.0 - self.p) / len(others) for a in others}
         nominal[expert] = self.p if others else 1.0
-        state = self.oracle.env.snapshot()
         order = [others[int(i)] for i in rng.permutation(len(others))]  # one uniform order, drawn once
         progress: dict[str, bool] = {}  # the actions checked so far
 

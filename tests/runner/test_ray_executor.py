@@ -9,9 +9,9 @@ import pytest
 from runner_helpers import base_config, read_jsonl, without_timings
 
 from agentq.config import config_from_dict, config_hash
-from agentq.runner import RunnerError, import_worker, run_experiment
+from agentq.runner import RunnerError, run_experiment
 
-ray = pytest.importorskip("ray", reason="the Ray executor tests need Ray (pip install -e '.[dev]')")
+import ray  # noqa: E402 - in the [dev] extra, so every test run has it
 
 from agentq.runner.ray_executor import import_ray, start_ray  # noqa: E402
 
@@ -131,10 +131,6 @@ def test_missing_ray_is_explained(monkeypatch):
 def test_small_restaurant_run_is_the_same_on_ray(tmp_path, local_ray):
     from test_restaurant_runs import CONFIG
 
-    try:
-        import_worker("restaurant")
-    except RunnerError as exc:  # the site worker is mid-rewrite in some checkouts
-        pytest.skip(f"restaurant worker not importable: {exc}")
     data = {**CONFIG, "tasks": {**CONFIG["tasks"], "n": 2}}
     cfg = config_from_dict(data)
     run_experiment(cfg, tmp_path / "proc", workers=2)
@@ -151,10 +147,6 @@ def test_small_restaurant_run_is_the_same_on_ray(tmp_path, local_ray):
 def test_browsers_live_and_close_inside_the_actors(tmp_path, local_ray):
     from test_restaurant_runs import CONFIG
 
-    try:
-        import_worker("restaurant")
-    except RunnerError as exc:
-        pytest.skip(f"restaurant worker not importable: {exc}")
     data = {**CONFIG, "env": {**CONFIG["env"], "backend": "browser"}, "tasks": {**CONFIG["tasks"], "n": 2},
             "agents": [CONFIG["agents"][0]]}  # fmt: skip
     seen: set[int] = set()
