@@ -24,7 +24,8 @@ TREE_LABEL_CHARS = 18
 PATH_COLOUR = "#c0392b"
 
 
-def _save(fig: Any, path: Path) -> Path:
+def save_figure(fig: Any, path: Path) -> Path:
+    """Write `fig` as a PNG atomically and close it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = tmp_path(path)
     try:
@@ -95,7 +96,7 @@ def plot_success_vs_sweep(summary: list[dict[str, Any]], rel: str, path: Path) -
     ax.set_title(f"Success vs {rel}")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 BUDGET_KEY = "planner.episode_env_steps"
@@ -127,7 +128,7 @@ def plot_success_vs_env_steps(summary: list[dict[str, Any]], path: Path) -> Path
     ax.set_title("Success vs compute")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_success_by_difficulty(summary: list[dict[str, Any]], path: Path) -> Path:
@@ -152,7 +153,7 @@ def plot_success_by_difficulty(summary: list[dict[str, Any]], path: Path) -> Pat
     ax.set_ylabel("success rate (Wilson 95%)")
     ax.set_title("Success by difficulty")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def load_tree(path: Path) -> nx.DiGraph:
@@ -236,7 +237,7 @@ def plot_tree(tree_json: Path, path: Path) -> Path:
     ax.set_title(f"Search tree {tree_json.stem} ({len(nodes)} nodes; size = visits; red = {how})")
     ax.margins(x=0.05, y=0.15)
     ax.axis("off")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def write_plots(folder: RunFolder, summary: list[dict[str, Any]]) -> list[Path]:

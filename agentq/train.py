@@ -1,8 +1,10 @@
-"""``python -m agentq.train``: train the learned policy, critic and judge (behaviour cloning, then
-rejection fine-tuning) on train tasks, with a checkpoint after each stage.
+"""``python -m agentq.train``: train the learned policy, critic and judge on train tasks (behaviour
+cloning, rejection fine-tuning, outcome DPO, and Agent Q's iterations of MCTS collection and
+step-level DPO), with a checkpoint after each stage (and each iteration).
 
 Examples::
 
+    python -m agentq.train --config experiments/agentq_learning.yaml --out runs/agentq_learning
     python -m agentq.train --config experiments/learn/base_rft.yaml --out runs/train
     python -m agentq.train --config experiments/learn/quick.yaml --set stages.base.demos=20
     python -m agentq.train --resume runs/train        # after a kill: finished stages are skipped

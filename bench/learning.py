@@ -1,5 +1,7 @@
-"""Learning benchmark: training throughput, and milliseconds per decision of the learned policy
-against the hand-written heuristic one, side by side on the same dev states, on one core.
+"""Learning benchmark: training throughput (behaviour cloning examples/s beside step-level DPO
+pairs/s on the same model, one thread), milliseconds per decision of the learned policy against the
+hand-written heuristic one, side by side on the same dev states, and (with --loop) the whole
+Agent Q loop's wall time, one command, stage by stage.
 
 A decision scores every legal candidate (the full distribution). The states are those the expert
 visits on dev tasks. Also printed: how often the learned policy's top action agrees with the
@@ -7,6 +9,7 @@ heuristic policy's and with the expert's on those states.
 
     python bench/learning.py                                   # trains a small base model first
     python bench/learning.py --checkpoint runs/train/checkpoints/base --tasks 20
+    python bench/learning.py --loop experiments/agentq_learning.yaml   # + the whole loop's wall time
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ from agentq.components.learned.policy import LearnedPolicy  # noqa: E402
 from agentq.components.policies import HeuristicPolicy  # noqa: E402
 from agentq.learn.checkpoint import save  # noqa: E402
 from agentq.learn.collect import TrainEnv  # noqa: E402
+from agentq.learn.config import CollectionPlanner, load_train_config  # noqa: E402
+from agentq.learn.dpo import fit_dpo  # noqa: E402
+from agentq.learn.inference import CandidateModel  # noqa: E402
+from agentq.learn.pipeline import run_training  # noqa: E402
+from agentq.learn.search import collect_with_search  # noqa: E402
 from agentq.learn.config import train_config_from_dict  # noqa: E402
 from agentq.learn.features import Featuriser  # noqa: E402
 from agentq.learn.fitting import fit_policy  # noqa: E402
@@ -64,12 +72,38 @@ def time_per_decision(policy: Any, states: list[tuple[dict, str]], repeats: int)
     return runs[0], float(np.median(runs[1:]))
 
 
+def dpo_throughput(env: TrainEnv, model: Any, critic: Any, cfg: Any, fit: Any, env_steps: int) -> tuple[int, float, float]:
+    """(pairs, pairs/s, s) of one DPO epoch on step pairs an MCTS collection of `env_steps` mined."""
+    order = task_order(cfg, env)
+    data = collect_with_search(env, CandidateModel(model, cfg.features), CandidateModel(critic, cfg.features),
+                               CollectionPlanner(), order, env_steps, lambda *p: 0, Featuriser(cfg.features))  # fmt: skip
+    copy = make_model("policy", cfg.features.buckets, cfg.model)
+    copy.load_state_dict(model.state_dict())
+    report = fit_dpo(copy, data.step_pairs, fit, beta=0.5, seed=0)
+    return len(data.step_pairs), report.examples_per_s, report.seconds
+
+
+def whole_loop(config: Path) -> list[tuple[str, float]]:
+    """Seconds per finished stage of one training run of `config` (in a temporary folder), then the total."""
+    import tempfile
+
+    cfg = load_train_config(config)
+    marks: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        run_training(cfg, Path(tmp) / "run", on_stage=lambda name, record, skipped: marks.append(
+            (name, time.perf_counter() - started)))  # fmt: skip
+    return [*marks, ("total", time.perf_counter() - started)]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", type=Path, help="a stage folder to time (default: train a base model here)")
     p.add_argument("--demos", type=int, default=50, help="demonstrations for the throughput run (and the model)")
     p.add_argument("--tasks", type=int, default=20, help="dev tasks whose expert states are timed")
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--dpo-env-steps", type=int, default=6000, help="MCTS env steps that mine the DPO pairs")
+    p.add_argument("--loop", type=Path, help="also time this training config end to end (e.g. experiments/agentq_learning.yaml)")
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     cfg = train_config_from_dict({"name": "bench", "stages": [{"name": "base", "kind": "base", "demos": args.demos}]})
@@ -83,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         torch.manual_seed(0)
         model = make_model("policy", cfg.features.buckets, cfg.model)
         fit = cfg.stages[0].fit.policy
+        critic = make_model("critic", cfg.features.buckets, cfg.model)
         report = fit_policy(model, decisions, fit, seed=0)
+        one_epoch = fit.model_copy(update={"epochs": 1})
+        n_pairs, pairs_per_s, dpo_s = dpo_throughput(env, model, critic, cfg, one_epoch, args.dpo_env_steps)
         checkpoint = args.checkpoint
         if checkpoint is None:
             checkpoint = Path("runs") / "bench_learning"
@@ -92,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         warm_up = dev_states(env, args.tasks, 2)
     finally:
         env.close()
-    learned, heuristic = LearnedPolicy(str(checkpoint)), HeuristicPolicy()
+    learned, heuristic = LearnedPolicy.load(str(checkpoint)), HeuristicPolicy()
     for obs, _ in warm_up:  # two other tasks: imports, first calls
         learned.distribution(obs), heuristic.distribution(obs)
     cold_l, ms_learned = time_per_decision(learned, states, args.repeats)
@@ -109,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     candidates = np.mean([len(o["legal_actions"]) for o, _ in states])
     print(f"training: {args.demos} expert demos collected in {collect_s:.1f} s; {len(decisions)} decisions x "
           f"{fit.epochs} epochs: {report.examples_per_s:.0f} examples/s ({report.seconds:.1f} s), 1 thread")
+    print(f"DPO: {n_pairs} step pairs from {args.dpo_env_steps} MCTS env steps, one epoch: {pairs_per_s:.0f} pairs/s "
+          f"({dpo_s:.1f} s) = {pairs_per_s / report.examples_per_s:.2f}x behaviour cloning's examples/s "
+          "(a pair scores its state's legal actions twice)")
     print(f"decisions: {n} expert states on {args.tasks} dev tasks, {candidates:.0f} legal candidates on average; "
           f"learned checkpoint {checkpoint}")
     print("| measure | heuristic (A) | learned (B) | B/A | target |")
@@ -119,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{ms_learned / ms_heuristic:.2f}x | |")
     print(f"| top action = expert's | {heuristic_expert / n:.1%} | {agree_expert / n:.1%} | | |")
     print(f"| learned top action = heuristic's | | {agree_heuristic / n:.1%} | | |")
+    if args.loop is not None:
+        marks = whole_loop(args.loop)
+        print(f"whole loop ({args.loop}), one command, {torch.get_num_threads()} thread(s):")
+        for name, at in marks:
+            print(f"  {name}: done at {at / 60:.1f} min")
     return 0 if cold_l <= 2.0 else 1
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import networkx as nx
 
 from agentq.planner.mcts import MCTSPlanner
+from agentq.planner.preferences import PairMiner, SiblingPair, to_preference_pair
 
 from .base import Decision, EpisodeContext, Obs
 from .settings import MCTSAgentSettings
@@ -28,7 +29,9 @@ class MCTSAgent:
         self.keep_pairs = keep_pairs
         self.search_steps = 0
         self.tree: nx.DiGraph | None = None  # the first decision's tree, when kept
-        self.pairs: list[dict[str, Any]] = []
+        self._pairs: list[dict[str, Any]] = []
+        self._miner = PairMiner(planner.config.alpha, planner.config.theta)
+        self._finished = False
 
     def _cap(self, ctx: EpisodeContext) -> int | None:
         per_decision = self.settings.max_env_steps
@@ -40,11 +43,8 @@ class MCTSAgent:
     def act(self, ctx: EpisodeContext, obs: Obs) -> Decision:
         snapshot = ctx.sync()
         result = self.planner.plan(ctx.search, obs, root_state=snapshot, max_env_steps=self._cap(ctx))
-        if self.keep_pairs:  # the decision's own siblings; deeper ones come back as later roots
-            step = len(ctx.history)
-            self.pairs.extend(
-                {"step": step, **pair.model_dump()} for pair in self.planner.preference_pairs() if not pair.path
-            )
+        if self.keep_pairs:  # the whole tree, each node once (see PairMiner)
+            self._keep(len(ctx.history), self._miner.decided(self.planner.root, self.planner.history, result.action))
         if self.keep_tree and self.tree is None:
             self.tree = self.planner.to_networkx(chosen=result.action)
         stats = result.stats
@@ -61,6 +61,17 @@ class MCTSAgent:
 
     def observe(self, ctx: EpisodeContext, action: str, obs: Obs) -> None:
         self.planner.advance(action, obs)
+
+    def _keep(self, step: int, mined: list[tuple[SiblingPair, list[str]]]) -> None:
+        self._pairs.extend({"step": step, **to_preference_pair(p, history).model_dump()} for p, history in mined)
+
+    @property
+    def pairs(self) -> list[dict[str, Any]]:
+        """Every preference pair of the episode's trees (`step`: the decision that mined it)."""
+        if self.keep_pairs and not self._finished:
+            self._finished = True
+            self._keep(len(self.planner.history), self._miner.finish(self.planner.root, self.planner.history))
+        return self._pairs
 
     def extra(self) -> dict[str, Any]:
         return {"preference_pairs": len(self.pairs)} if self.keep_pairs else {}

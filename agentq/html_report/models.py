@@ -63,6 +63,8 @@ class PreferencePair(_Model):
     rejected: str
     chosen_value: float
     rejected_value: float
+    chosen_logprob: float | None = None
+    rejected_logprob: float | None = None
     path: list[str]
     depth: int
 

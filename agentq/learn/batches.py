@@ -19,6 +19,16 @@ class DecisionExample:
 
 
 @dataclass(frozen=True)
+class ValueExample:
+    """Explored candidates at a state and the value the search gave each (its mean outcome, in [0, 1])."""
+
+    state: list[int]
+    candidates: list[list[int]]
+    values: list[float]
+    task_id: str = ""
+
+
+@dataclass(frozen=True)
 class OutcomeExample:
     """One trajectory end: the outcome feature ids and the evaluator's verdict (1.0 success)."""
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from agentq.agents.base import TimedEnv
 from agentq.agents.worker import load_site
 from envs.oracle import Oracle
 
@@ -47,6 +48,7 @@ class Trajectory:
     actions: list[str] = field(default_factory=list)
     decisions: list[DecisionExample] = field(default_factory=list)
     outcomes: list[OutcomeExample] = field(default_factory=list)
+    logprobs: list[float | None] = field(default_factory=list)  # per decision, as the collecting policy gave it
     success: bool = False
     missed: int = 0  # steps whose action was not among the legal actions (no decision example)
 
@@ -56,9 +58,14 @@ class TrainEnv:
 
     def __init__(self, site: str, max_steps: int, catalogue_seed: int = 0) -> None:
         self.site = load_site(site)
-        self.env = self.site.make_env("http", max_steps=max_steps, catalogue_seed=catalogue_seed)
-        self.oracle = Oracle(self.env)
+        self.env = TimedEnv(self.site.make_env("http", max_steps=max_steps, catalogue_seed=catalogue_seed))
+        self.oracle = Oracle(self.env.unwrapped)
         self.max_steps = max_steps
+
+    @property
+    def steps(self) -> int:
+        """Env steps taken so far (every data-collection step counts, probes included)."""
+        return self.env.steps
 
     def task_ids(self, split: str) -> list[str]:
         """The ids of a frozen suite."""
@@ -72,17 +79,19 @@ class TrainEnv:
         return bool(terminated and self.oracle.success())
 
     def run(self, task_id: str, seed: int, choose: Callable[[Obs, list[str]], str | None],
-            featuriser: Featuriser, prefix_every: int = 0) -> Trajectory:  # fmt: skip
+            featuriser: Featuriser, prefix_every: int = 0, max_steps: int | None = None) -> Trajectory:  # fmt: skip
         """Play one episode with `choose(obs, legal) -> action`; record it featurised.
 
         `prefix_every` > 0 also records the outcome of every n-th intermediate state (label: the
-        evaluator's verdict there), so the judge sees unfinished trajectories too.
+        evaluator's verdict there), so the judge sees unfinished trajectories too. `max_steps` cuts
+        the episode shorter than the env's limit (an env-step budget running out). A `choose` with a
+        ``last_logprob`` attribute has it logged on each decision (the reference for DPO).
         """
         require_train([task_id])
         obs, _ = self.env.reset(seed=seed % 2**31, options={"task_id": task_id})
         traj = Trajectory(task_id)
         terminated = False
-        for step in range(self.max_steps):
+        for step in range(self.max_steps if max_steps is None else min(max_steps, self.max_steps)):
             legal = list(dict.fromkeys(self.env.unwrapped.legal_actions()))
             seen = {**obs, "legal_actions": legal, "history": list(traj.actions)}
             if prefix_every and step % prefix_every == 0:
@@ -95,6 +104,7 @@ class TrainEnv:
             if action in legal:
                 state, cands = featuriser.decision(seen, legal)
                 traj.decisions.append(DecisionExample(state, cands, legal.index(action), task_id))
+                traj.logprobs.append(getattr(choose, "last_logprob", None))
             else:
                 traj.missed += 1
             obs, _, terminated, truncated, _ = self.env.step(action)
@@ -127,14 +137,27 @@ class TrainEnv:
         return self.oracle.expert_action(legal)
 
 
-def sampler(model: CandidateModel, rng: np.random.Generator, temperature: float = 1.0) -> Callable[[Obs, list[str]], str | None]:
-    """A `choose` function that samples from the model's distribution over the legal actions."""
+class Sampler:
+    """A `choose` function that samples from the model's distribution over the legal actions at
+    `temperature`; `last_logprob` is the model's own (temperature 1) log-probability of the pick."""
 
-    def choose(obs: Obs, legal: list[str]) -> str | None:
+    def __init__(self, model: CandidateModel, rng: np.random.Generator, temperature: float = 1.0) -> None:
+        self.model = model
+        self.rng = rng
+        self.temperature = temperature
+        self.last_logprob: float | None = None
+
+    def __call__(self, obs: Obs, legal: list[str]) -> str | None:
         if not legal:
             return None
-        logp = model.log_probs(obs, legal, temperature)
-        p = np.exp(logp)
-        return legal[int(rng.choice(len(legal), p=p / p.sum()))]
+        logp = self.model.log_probs(obs, legal, 1.0)
+        sample = logp / self.temperature
+        p = np.exp(sample - sample.max())
+        i = int(self.rng.choice(len(legal), p=p / p.sum()))
+        self.last_logprob = float(logp[i])
+        return legal[i]
 
-    return choose
+
+def sampler(model: CandidateModel, rng: np.random.Generator, temperature: float = 1.0) -> Sampler:
+    """A `Sampler` (kept for callers that build one by function)."""
+    return Sampler(model, rng, temperature)

@@ -18,11 +18,14 @@ from agentq.config.paths import _assign, format_loc, parse_set, resolve_path
 from agentq.config.validation import _Context, _explain
 from agentq.config.yaml_io import _read_yaml
 
+from agentq.planner.config import MCTSConfig
+
 from .features import FeatureConfig
 from .fitting import FitConfig
 from .model import ModelConfig
 
 TRAIN_SPLIT = "train"
+FINAL = "final"  # the folder name of the final models
 _GENERATED = re.compile(r"^s\d+-\d+$")
 
 
@@ -104,10 +107,67 @@ class RFTStage(_Model):
     temperature: float = Field(1.0, gt=0)
     keep_demos: bool = True
     prefix_every: int = Field(4, ge=0)
+    env_steps: int | None = Field(None, ge=1)
+    fit: Fits = Field(default_factory=Fits)
+
+    @model_validator(mode="after")
+    def _one_budget(self) -> RFTStage:
+        if self.env_steps is not None and self.tasks_per_round is not None:
+            raise ValueError("give env_steps (a per-round env-step budget) or tasks_per_round, not both")
+        return self
+
+
+class CollectionPlanner(MCTSConfig):
+    """The planner that collects Agent Q's trees: MCTSConfig with the defaults chosen on dev
+    (16 simulations of at most 30 new env steps per decision, pairs more than 0.5 apart)."""
+
+    simulations: int = Field(16, ge=0)
+    max_env_steps: int | None = Field(30, ge=0)
+    max_depth: int = Field(30, ge=1)
+    theta: float = Field(0.5, ge=0.0)
+
+
+class AgentQStage(_Model):
+    """Agent Q's iterations from the `init` stage: each collects MCTS trees on train tasks with the
+    current policy and critic (leaves valued by the evaluator) for `env_steps` env steps, mines
+    step-level pairs at every node (eq. 10 with the planner's `alpha` and `theta`), trains the
+    policy with DPO against the collecting policy's logged log-probabilities (`beta`), the critic
+    on the search's values and the judge on the judged outcomes; the next iteration collects with
+    the new models (the reference moves). ``planner.alpha: 1`` is the paper's "step DPO, MCTS Q only"."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    kind: Literal["agentq"]
+    init: str
+    iterations: int = Field(2, ge=1)
+    env_steps: int = Field(ge=1)
+    episode_env_steps: int | None = Field(None, ge=1, description="cap on one episode's search + acting steps")
+    planner: CollectionPlanner = Field(default_factory=CollectionPlanner)
+    beta: float = Field(0.5, gt=0)
+    sft_weight: float = Field(0.0, ge=0, description="weight of the chosen actions' NLL beside the DPO loss")
     fit: Fits = Field(default_factory=Fits)
 
 
-Stage = Annotated[BaseStage | RFTStage, Field(discriminator="kind")]
+class OutcomeDPOStage(_Model):
+    """Trajectory-level DPO (the paper's outcome-supervision ablation): each iteration samples
+    `samples` episodes per train task from the current policy for `env_steps` env steps, pairs every
+    successful episode with every failed one of the same task (at most `max_pairs_per_task`), and
+    trains the policy with DPO on whole trajectories (log-probabilities summed over the steps)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    kind: Literal["outcome_dpo"]
+    init: str
+    iterations: int = Field(2, ge=1)
+    env_steps: int = Field(ge=1)
+    samples: int = Field(4, ge=2)
+    temperature: float = Field(1.0, gt=0)
+    max_pairs_per_task: int = Field(4, ge=1)
+    beta: float = Field(0.5, gt=0)
+    sft_weight: float = Field(0.0, ge=0, description="weight of the chosen trajectories' NLL beside the DPO loss")
+    fit: Fits = Field(default_factory=Fits)
+
+
+IteratedStage = AgentQStage | OutcomeDPOStage
+Stage = Annotated[BaseStage | RFTStage | AgentQStage | OutcomeDPOStage, Field(discriminator="kind")]
 
 
 class TrainConfig(_Model):
@@ -121,19 +181,31 @@ class TrainConfig(_Model):
     features: FeatureConfig = Field(default_factory=FeatureConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     stages: list[Stage] = Field(min_length=1)
+    final: str | None = Field(None, description="the stage copied to checkpoints/final (default: the last agentq stage)")
 
-    @model_validator(mode="after")
-    def _stage_order(self) -> TrainConfig:
+    def link_errors(self) -> list[tuple[Loc, str]]:
+        """Stage names that must be unique, `init` naming an earlier stage, `final` naming a stage."""
+        errors: list[tuple[Loc, str]] = []
         seen: list[str] = []
-        for stage in self.stages:
-            if stage.name in seen:
-                raise ValueError(f"duplicate stage name {stage.name!r}")
-            if isinstance(stage, RFTStage) and stage.init not in seen:
-                raise ValueError(f"stage {stage.name!r}: init {stage.init!r} must name an earlier stage (earlier: {seen})")
+        for i, stage in enumerate(self.stages):
+            if stage.name in seen or stage.name == FINAL:
+                errors.append((("stages", i, "name"), f"duplicate or reserved stage name {stage.name!r}"))
+            init = getattr(stage, "init", None)
+            if init is not None and init not in seen:
+                errors.append((("stages", i, "init"), f"{init!r} must name an earlier stage (earlier: {seen})"))
             seen.append(stage.name)
-        return self
+        if self.final is not None and self.final not in seen:
+            errors.append((("final",), f"{self.final!r} must name a stage (stages: {seen})"))
+        return errors
 
-    def stage(self, name: str) -> BaseStage | RFTStage:
+    def final_stage(self) -> str | None:
+        """The stage whose models become ``checkpoints/final``: `final`, else the last agentq stage."""
+        if self.final is not None:
+            return self.final
+        agentq = [s.name for s in self.stages if isinstance(s, AgentQStage)]
+        return agentq[-1] if agentq else None
+
+    def stage(self, name: str) -> BaseStage | RFTStage | AgentQStage | OutcomeDPOStage:
         """The stage called `name`."""
         for s in self.stages:
             if s.name == name:
@@ -143,7 +215,8 @@ class TrainConfig(_Model):
 
 def _untagged(loc: Loc) -> Loc:
     """Drop the union tag pydantic puts after a stage's index (``stages[0].base.demos``)."""
-    return tuple(p for i, p in enumerate(loc) if not (i >= 2 and loc[0] == "stages" and i == 2 and p in ("base", "rft")))
+    tags = ("base", "rft", "agentq", "outcome_dpo")
+    return tuple(p for i, p in enumerate(loc) if not (loc[0] == "stages" and i == 2 and p in tags))
 
 
 def _raise(errors: list[tuple[Loc, str]], ctx: _Context) -> NoReturn:
@@ -163,9 +236,13 @@ def train_config_from_dict(data: dict[str, Any], source: str = "<config>", overr
         _assign(data, loc, copy.deepcopy(ov.value), ov.source)
         ctx.overrides.insert(0, (loc, ov.source))
     try:
-        return TrainConfig.model_validate(data)
+        cfg = TrainConfig.model_validate(data)
     except ValidationError as exc:
         _raise(_explain(exc, (), TrainConfig), ctx)
+    errors = cfg.link_errors()
+    if errors:
+        _raise(errors, ctx)
+    return cfg
 
 
 def load_train_config(path: str | Path, overrides: Sequence[str | Override] = ()) -> TrainConfig:

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
-from .batches import DecisionExample, OutcomeExample, decision_batch, outcome_batch, padded
+from .batches import DecisionExample, OutcomeExample, ValueExample, decision_batch, outcome_batch, padded
 from .model import ActionScorer, OutcomeModel
 
 T = TypeVar("T")
@@ -109,6 +109,24 @@ def fit_critic(model: ActionScorer, examples: Sequence[DecisionExample], cfg: Fi
         loss = (F.binary_cross_entropy_with_logits(logits, positive.float(), reduction="none") * weights).sum() / len(chunk)
         grid = padded(logits.detach(), batch)
         return loss, int((grid.argmax(1) == batch.targets).sum())
+
+    return _loop(model, examples, cfg, seed, step, progress)
+
+
+def fit_critic_values(model: ActionScorer, examples: Sequence[ValueExample], cfg: FitConfig, seed: int,
+                      progress: Progress | None = None) -> FitReport:  # fmt: skip
+    """The critic as a value model: each explored candidate's sigmoid regressed on the search's value
+    of it (cross-entropy with soft targets, averaged per state). Accuracy: the state's best-valued
+    candidate is the critic's top pick."""
+
+    def step(chunk: list[ValueExample]) -> tuple[torch.Tensor, int]:
+        batch = decision_batch([DecisionExample(e.state, e.candidates, 0) for e in chunk])
+        logits = model(*batch.inputs())
+        targets = torch.tensor([v for e in chunk for v in e.values], dtype=torch.float32)
+        counts = torch.tensor([len(e.candidates) for e in chunk], dtype=torch.float32)[batch.cand_state]
+        loss = (F.binary_cross_entropy_with_logits(logits, targets, reduction="none") / counts).sum() / len(chunk)
+        grid, truth = padded(logits.detach(), batch), padded(targets, batch)
+        return loss, int((grid.argmax(1) == truth.argmax(1)).sum())
 
     return _loop(model, examples, cfg, seed, step, progress)
 

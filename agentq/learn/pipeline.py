@@ -4,6 +4,11 @@ Layout of ``OUT``: ``config.yaml`` (the resolved config), ``checkpoints/<stage>/
 ``{policy,critic,judge}.safetensors`` + ``.json`` and ``stage.json`` (written last: the stage is
 done). A stage is written into a hidden ``.<stage>.partial`` folder and renamed when complete,
 so a kill leaves either a finished stage or nothing; ``--resume`` skips finished stages.
+
+Iterated stages (``agentq``, ``outcome_dpo``) write one folder per iteration,
+``<stage>_iter<i>``, then ``<stage>`` (a copy of the last); their preference data goes to
+``data/<stage>_iter<i>/`` (``pairs.jsonl``; step pairs also in TRL's two formats).
+``checkpoints/final`` is a copy of the config's final stage (by default the last ``agentq`` one).
 """
 
 from __future__ import annotations
@@ -18,8 +23,12 @@ import torch
 
 from .checkpoint import KINDS, save
 from .collect import TrainEnv
-from .config import BaseStage, TrainConfig, dump_train_config, load_train_config
+from agentq.results import atomic_write_bytes, row_line
+
+from .config import FINAL, BaseStage, IteratedStage, RFTStage, TrainConfig, dump_train_config, load_train_config
+from .preference_stages import run_agentq_iteration, run_outcome_dpo_iteration
 from .stages import Phase, StageResult, _quiet, run_base, run_rft
+from .trl_format import write_trl
 
 STAGE_DONE = "stage.json"
 
@@ -73,6 +82,60 @@ def _write_stage(out: Path, name: str, cfg: TrainConfig, result: StageResult) ->
     return record
 
 
+def _copy_stage(out: Path, source: str, name: str, note: dict[str, Any]) -> dict[str, Any]:
+    """Copy a finished stage folder to `name` (atomically, like a trained stage)."""
+    final = stage_dir(out, name)
+    partial = final.with_name(f".{name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(stage_dir(out, source), partial)
+    record = json.loads((partial / STAGE_DONE).read_text(encoding="utf-8"))
+    record = {**record, "stage": name, "copy_of": source, **note}
+    (partial / STAGE_DONE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    shutil.rmtree(final, ignore_errors=True)
+    partial.rename(final)
+    return record
+
+
+def _write_data(out: Path, unit: str, pairs: list[dict[str, Any]]) -> None:
+    """``data/<unit>/pairs.jsonl`` and, for step-level pairs, the TRL files beside it."""
+    folder = out / "data" / unit
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(folder / "pairs.jsonl", b"".join(row_line(p) for p in pairs))
+    if pairs and "prompt" in pairs[0]:
+        from agentq.planner.preferences import PreferencePair
+
+        write_trl([PreferencePair.model_validate({k: v for k, v in p.items() if k not in ("task_id", "step")})
+                   for p in pairs], folder)  # fmt: skip
+
+
+def iteration_name(stage: str, iteration: int) -> str:
+    """The folder of one iteration of an iterated stage."""
+    return f"{stage}_iter{iteration}"
+
+
+def _run_iterated(cfg: TrainConfig, stage: IteratedStage, out: Path, env_of: Any, resume: bool, phase: Phase,
+                  on_stage: Any, outcome: TrainOutcome) -> dict[str, Any]:  # fmt: skip
+    run = run_agentq_iteration if stage.kind == "agentq" else run_outcome_dpo_iteration
+    previous = stage.init
+    records = []
+    for i in range(1, stage.iterations + 1):
+        unit = iteration_name(stage.name, i)
+        record = finished(out, unit) if resume else None
+        if record is None:
+            result = run(cfg, stage, i, stage_dir(out, previous), env_of(), phase)  # type: ignore[arg-type]
+            _write_data(out, unit, result.pairs)
+            record = _write_stage(out, unit, cfg, result)
+        else:
+            outcome.skipped.append(unit)
+        outcome.stages[unit] = record
+        if on_stage is not None:
+            on_stage(unit, record, unit in outcome.skipped)
+        records.append(record)
+        previous = unit
+    steps = sum(r["notes"].get("collection_env_steps", 0) for r in records)
+    return _copy_stage(out, previous, stage.name, {"iterations": stage.iterations, "collection_env_steps": steps})
+
+
 def finished(out: Path, stage: str) -> dict[str, Any] | None:
     """The stage.json record of a finished stage, else None."""
     marker = stage_dir(out, stage) / STAGE_DONE
@@ -86,22 +149,34 @@ def run_training(cfg: TrainConfig, out: Path, resume: bool = False, phase: Phase
     torch.set_num_threads(cfg.threads)
     outcome = TrainOutcome(out)
     env: TrainEnv | None = None
+
+    def env_of() -> TrainEnv:
+        nonlocal env
+        env = env or TrainEnv(cfg.env.name, cfg.env.max_steps, cfg.env.catalogue_seed)
+        return env
+
     try:
         for stage in cfg.stages:
             record = finished(out, stage.name) if resume else None
             if record is not None:
                 outcome.skipped.append(stage.name)
+            elif isinstance(stage, BaseStage):
+                record = _write_stage(out, stage.name, cfg, run_base(cfg, stage, env_of(), phase))
+            elif isinstance(stage, RFTStage):
+                record = _write_stage(out, stage.name, cfg, run_rft(cfg, stage, stage_dir(out, stage.init), env_of(), phase))
             else:
-                env = env or TrainEnv(cfg.env.name, cfg.env.max_steps, cfg.env.catalogue_seed)
-                if isinstance(stage, BaseStage):
-                    result = run_base(cfg, stage, env, phase)
-                else:
-                    init = stage_dir(out, stage.init)
-                    result = run_rft(cfg, stage, init, env, phase)
-                record = _write_stage(out, stage.name, cfg, result)
+                record = _run_iterated(cfg, stage, out, env_of, resume, phase, on_stage, outcome)
             outcome.stages[stage.name] = record
             if on_stage is not None:
                 on_stage(stage.name, record, stage.name in outcome.skipped)
+        final = cfg.final_stage()
+        if final is not None:
+            record = finished(out, FINAL) if resume else None
+            if record is None or record.get("copy_of") != final or record["hashes"] != outcome.stages[final]["hashes"]:
+                record = _copy_stage(out, final, FINAL, {})
+            outcome.stages[FINAL] = record
+            if on_stage is not None:
+                on_stage(FINAL, record, False)
     finally:
         if env is not None:
             env.close()

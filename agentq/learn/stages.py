@@ -47,6 +47,7 @@ class StageResult:
 
     models: dict[str, nn.Module]
     notes: dict[str, Any] = field(default_factory=dict)
+    pairs: list[dict[str, Any]] = field(default_factory=list)  # the preference data, for DIR/data/<stage>/
 
 
 def task_order(cfg: TrainConfig, env: TrainEnv) -> list[str]:
@@ -105,6 +106,28 @@ def _rollouts(cfg: TrainConfig, env: TrainEnv, model: CandidateModel, tasks: lis
             choose = sampler(model, np.random.default_rng(seed), temperature)
             out.append(env.run(task_id, seed, choose, featuriser, prefix_every))
             advance(1)
+    return out
+
+
+def sample_episodes(cfg: TrainConfig, env: TrainEnv, model: CandidateModel, tasks: list[str], samples: int,
+                    temperature: float, featuriser: Featuriser, prefix_every: int, budget: int, key: tuple[Any, ...],
+                    phase: Phase, description: str) -> list[Trajectory]:  # fmt: skip
+    """`samples` episodes per task, tasks cycled, until exactly `budget` env steps are spent (the
+    last episode is cut where the budget ends; stop probes count and may overrun it by a few).
+    Each decision logs the sampling model's log-probability of its action."""
+    advance = phase(f"{description} ({budget} env steps)", budget)
+    start, out, n, idle = env.steps, [], 0, 0
+    while env.steps - start < budget and tasks:
+        task_id = tasks[(n // samples) % len(tasks)]
+        seed = derive_seed(cfg.seed, *key, n)
+        before = env.steps
+        choose = sampler(model, np.random.default_rng(seed), temperature)
+        out.append(env.run(task_id, seed, choose, featuriser, prefix_every, budget - (env.steps - start)))
+        advance(env.steps - before)
+        idle = idle + 1 if env.steps == before else 0
+        if idle >= len(tasks):
+            raise RuntimeError(f"{description}: no env step on any of {len(tasks)} tasks in a row; nothing to sample")
+        n += 1
     return out
 
 
@@ -167,20 +190,30 @@ def run_rft(cfg: TrainConfig, stage: RFTStage, init_dir: Path, env: TrainEnv, ph
     successes: list[Trajectory] = []
     explored: list[Trajectory] = []
     rounds = []
+    collection_steps = 0
     for r in range(stage.rounds):
-        tasks = [order[(r * per_round + i) % len(order)] for i in range(per_round)]
         scorer = CandidateModel(policy, cfg.features)  # type: ignore[arg-type]
-        batch = _rollouts(cfg, env, scorer, tasks, stage.samples, stage.temperature, featuriser, stage.prefix_every,
-                          (stage.name, "explore", r), phase, f"round {r + 1}: exploration ({len(tasks)} x {stage.samples})")  # fmt: skip
+        before = env.steps
+        if stage.env_steps is not None:
+            rng = np.random.default_rng(derive_seed(cfg.seed, stage.name, r, "tasks"))
+            tasks = [order[i] for i in rng.permutation(len(order))]
+            batch = sample_episodes(cfg, env, scorer, tasks, stage.samples, stage.temperature, featuriser,
+                                    stage.prefix_every, stage.env_steps, (stage.name, "explore", r), phase,
+                                    f"round {r + 1}: exploration")  # fmt: skip
+        else:
+            tasks = [order[(r * per_round + i) % len(order)] for i in range(per_round)]
+            batch = _rollouts(cfg, env, scorer, tasks, stage.samples, stage.temperature, featuriser, stage.prefix_every,
+                              (stage.name, "explore", r), phase, f"round {r + 1}: exploration ({len(tasks)} x {stage.samples})")  # fmt: skip
+        collection_steps += env.steps - before
         explored += batch
         successes = _dedupe(successes + [t for t in batch if t.success])
         data = _decisions(demos) + _decisions(successes)
         report = _fit("policy", policy, data, cfg, stage, phase, f" round {r + 1}")
-        rounds.append({"explore": _rate(batch), "successes_kept": len(successes), "policy": report.as_dict()})
+        rounds.append({"explore": _rate(batch), "env_steps": env.steps - before, "successes_kept": len(successes), "policy": report.as_dict()})
     good = demos + successes
     critic = _fresh("critic", cfg, stage.name)
     critic_report = _fit("critic", critic, _decisions(good), cfg, stage, phase)
     judge, judge_notes = _judge(cfg, stage, _outcomes(demos) + _outcomes(explored), phase)
     notes = {"init": stage.init, "demos": len(demos), "rounds": rounds, "critic": critic_report.as_dict(),
-             "judge": judge_notes}  # fmt: skip
+             "judge": judge_notes, "collection_env_steps": collection_steps}  # fmt: skip
     return StageResult({"policy": policy, "critic": critic, "judge": judge}, notes)

@@ -25,15 +25,25 @@ from .export import (
     tree_to_networkx,
 )
 from .mcts import MCTSPlanner
-from .preferences import PreferencePair, PreferencePrompt, preference_pairs
+from .preferences import (
+    MissingCriticScore,
+    PairMiner,
+    PreferencePair,
+    PreferencePrompt,
+    SiblingPair,
+    eq10_value,
+    preference_pairs,
+    sibling_pairs,
+    to_preference_pair,
+)
 from .protocols import Critic, Judge, Policy, Step
 from .stats import ChildStats, Decision, SearchResult, SearchStats
 from .transitions import StateRecord, Transitions
 from .tree import Node, normalised_priors, puct_score, select_child, ucb_score
 
 __all__ = [
-    "ChildStats", "Critic", "Decision", "Judge", "MCTSConfig", "MCTSPlanner", "Node", "Policy",
-    "PreferencePair", "PreferencePrompt", "SearchResult", "SearchStats", "StateRecord", "Step", "Transitions",
+    "ChildStats", "Critic", "Decision", "Judge", "MCTSConfig", "MCTSPlanner", "MissingCriticScore", "Node",
+    "PairMiner", "Policy", "PreferencePair", "SiblingPair", "eq10_value", "sibling_pairs", "to_preference_pair", "PreferencePrompt", "SearchResult", "SearchStats", "StateRecord", "Step", "Transitions",
     "load_graphml", "load_node_link", "node_value", "preference_pairs", "puct_score",
     "normalised_priors", "save_graphml", "save_node_link", "select_child", "tree_to_networkx", "ucb_score",
 ]

@@ -35,25 +35,26 @@ def _summary(pairs):
 
 def test_preference_pairs_match_hand_computed_values():
     root = _hand_tree()
-    # alpha=.5: A=.5*.8+.5*.6=.7  B=.5  C=.5*.2+.5*.8=.5  (D unvisited); A1=.5  A2=.6
+    # alpha=.5: A=.5*.8+.5*.6=.7  B=.5  C=.5*.2+.5*.8=.5  (D unvisited); A1=.5*1+.5*0=.5  A2=.5*.6+.5*.6=.6
     pairs = preference_pairs(root, alpha=0.5, theta=0.1, history=["h1", "h2"])
     assert _summary(pairs) == [
         ("A", "B", 0.7, 0.5, [], 2),
         ("A", "C", 0.7, 0.5, [], 2),
-        ("A2", "A1", 0.6, 0.5, ["A"], 3),  # |.6-.5| = theta: the boundary counts
-    ]
+    ]  # no A2/A1: |.6-.5| = theta exactly, and a pair needs strictly more than theta
     assert pairs[0].prompt.goal == "book" and pairs[0].prompt.observation == "page0"
     assert pairs[0].prompt.history == ["h1", "h2"]
-    assert pairs[2].prompt.observation == "pageA" and pairs[2].prompt.history == ["h1", "h2", "A"]
+    # just below theta=.1 the A2/A1 pair appears, with A's page and the path in its prompt
+    pairs = preference_pairs(root, alpha=0.5, theta=0.099, history=["h1", "h2"])
+    assert _summary(pairs)[2] == ("A2", "A1", 0.6, 0.5, ["A"], 3)
+    assert len(pairs) == 3 and pairs[2].prompt.observation == "pageA" and pairs[2].prompt.history == ["h1", "h2", "A"]
     assert "pageA" in pairs[2].prompt.to_text()
-    # alpha=1: values are Q (A .8, B .5, C .2, A1 1.0, A2 .6)
+    # alpha=1: values are Q (A .8, B .5, C .2, A1 1.0, A2 .6); A-B and B-C are .3 apart
     assert _summary(preference_pairs(root, alpha=1.0, theta=0.35)) == [
         ("A", "C", 0.8, 0.2, [], 2),
         ("A1", "A2", 1.0, 0.6, ["A"], 3),
     ]
-    # alpha=0: values are critic scores (A .6, B .5, C .8, A1 0, A2 .6)
+    # alpha=0: values are critic scores (A .6, B .5, C .8, A1 0, A2 .6); A-B is exactly theta apart
     assert _summary(preference_pairs(root, alpha=0.0, theta=0.1)) == [
-        ("A", "B", 0.6, 0.5, [], 2),
         ("C", "A", 0.8, 0.6, [], 2),
         ("C", "B", 0.8, 0.5, [], 2),
         ("A2", "A1", 0.6, 0.0, ["A"], 3),
@@ -70,7 +71,8 @@ def test_planner_preference_pairs_use_config_and_history():
     pairs = planner.preference_pairs()
     assert pairs
     for p in pairs:
-        assert p.chosen_value - p.rejected_value >= 0.2 - 1e-9
+        assert p.chosen_value - p.rejected_value > 0.2
+        assert p.prompt.history == p.path  # the episode had no actions before the root
     root_pairs = [p for p in pairs if p.path == []]
     assert [(p.chosen, p.rejected) for p in root_pairs] == [("risky", "safe")]
 

@@ -58,9 +58,13 @@ def test_planner_episodes_write_preference_pairs(tmp_path) -> None:
     assert len(files) == len(hybrid) == 3 and not any("pure" in f.name for f in files)
     pairs = [p for f in files for p in read_jsonl(f)]
     assert sum(r["preference_pairs"] for r in hybrid) == len(pairs) > 0
+    assert any(pair["path"] for pair in pairs)  # the whole tree is mined, not only each decision's root
     for pair in pairs:
-        assert pair["chosen"] != pair["rejected"] and pair["path"] == []
-        assert pair["chosen_value"] - pair["rejected_value"] >= 0.2 - 1e-9
+        assert pair["chosen"] != pair["rejected"]
+        assert pair["chosen_value"] - pair["rejected_value"] > 0.2
         assert pair["prompt"]["goal"] == task_index()[pair["task_id"]].instruction
         actions = next(r["actions"] for r in hybrid if r["task_id"] == pair["task_id"])
-        assert pair["prompt"]["history"] == actions[: pair["step"]]
+        history = pair["prompt"]["history"]
+        acted = history[: len(history) - len(pair["path"])]  # the actions before the searched root
+        assert acted == actions[: len(acted)] and history[len(acted):] == pair["path"]
+        assert pair["depth"] == len(history) and len(acted) <= pair["step"]

@@ -19,10 +19,15 @@ class LearnedCritic:
     name = "learned"
     privileged = False
 
-    def __init__(self, checkpoint: str) -> None:
+    def __init__(self, model: CandidateModel, sha256: str = "") -> None:
+        self.model = model
+        self.sha256 = sha256
+
+    @classmethod
+    def load(cls, checkpoint: str) -> LearnedCritic:
+        """The critic stored at `checkpoint`."""
         model, meta = cached_load(checkpoint, "critic")
-        self.model = CandidateModel(model, meta.features)
-        self.sha256 = meta.sha256
+        return cls(CandidateModel(model, meta.features), meta.sha256)
 
     def score(self, obs: Obs, candidates: list[str]) -> list[float]:
         logits = np.clip(self.model.logits(obs, candidates), -60.0, 60.0)

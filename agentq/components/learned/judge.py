@@ -22,10 +22,15 @@ class LearnedJudge:
     name = "learned"
     privileged = False
 
-    def __init__(self, checkpoint: str) -> None:
+    def __init__(self, model: OutcomeScorer, sha256: str = "") -> None:
+        self.model = model
+        self.sha256 = sha256
+
+    @classmethod
+    def load(cls, checkpoint: str) -> LearnedJudge:
+        """The judge stored at `checkpoint`."""
         model, meta = cached_load(checkpoint, "judge")
-        self.model = OutcomeScorer(model, meta.features)
-        self.sha256 = meta.sha256
+        return cls(OutcomeScorer(model, meta.features), meta.sha256)
 
     def judge(self, goal: str, trajectory: Sequence[Any], final_obs: Obs) -> float:
         actions = [_action_of(s) for s in trajectory]

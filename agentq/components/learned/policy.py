@@ -38,11 +38,16 @@ class LearnedPolicy:
     name = "learned"
     privileged = False
 
-    def __init__(self, checkpoint: str, temperature: float = 1.0) -> None:
-        model, meta = cached_load(checkpoint, "policy")
-        self.model = CandidateModel(model, meta.features)
-        self.sha256 = meta.sha256
+    def __init__(self, model: CandidateModel, temperature: float = 1.0, sha256: str = "") -> None:
+        self.model = model
+        self.sha256 = sha256
         self.temperature = temperature
+
+    @classmethod
+    def load(cls, checkpoint: str, temperature: float = 1.0) -> LearnedPolicy:
+        """The policy stored at `checkpoint` (a stage folder or a ``.safetensors`` file)."""
+        model, meta = cached_load(checkpoint, "policy")
+        return cls(CandidateModel(model, meta.features), temperature, meta.sha256)
 
     def log_probs(self, obs: Obs, actions: list[str]) -> np.ndarray:
         """Log-probabilities of `actions` under the softmax over exactly those actions."""

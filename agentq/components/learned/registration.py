@@ -27,14 +27,14 @@ def register_learned(registry: dict[str, dict[str, Any]], entry: Any) -> None:
     """Put the `learned` entries into a registry table; `entry` is the registry's Entry class."""
     registry["policy"]["learned"] = entry(
         "policy", "learned", LearnedPolicyParams, False,
-        lambda s, o, seed: LearnedPolicy(s["checkpoint"], s["temperature"]),
+        lambda s, o, seed: LearnedPolicy.load(s["checkpoint"], s["temperature"]),
         "a trained model's softmax over the legal actions (python -m agentq.train)",
     )  # fmt: skip
     registry["critic"]["learned"] = entry(
-        "critic", "learned", LearnedParams, False, lambda s, o, seed: LearnedCritic(s["checkpoint"]),
+        "critic", "learned", LearnedParams, False, lambda s, o, seed: LearnedCritic.load(s["checkpoint"]),
         "a trained classifier of actions successful trajectories took, squashed into (0, 1)",
     )  # fmt: skip
     registry["judge"]["learned"] = entry(
-        "judge", "learned", LearnedParams, False, lambda s, o, seed: LearnedJudge(s["checkpoint"]),
+        "judge", "learned", LearnedParams, False, lambda s, o, seed: LearnedJudge.load(s["checkpoint"]),
         "a trained outcome model: the probability the evaluator accepts the final state",
     )  # fmt: skip
