@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--demos", type=int, default=50, help="demonstrations for the throughput run (and the model)")
     p.add_argument("--tasks", type=int, default=20, help="dev tasks whose expert states are timed")
     p.add_argument("--repeats", type=int, default=5)
-    p.add_argument("--dpo-env-steps", type=int, default=6000, help="MCTS env steps that mine the DPO pairs")
+    p.add_argument("--dpo-env-steps", type=int, default=20000, help="MCTS env steps that mine the DPO pairs")
     p.add_argument("--loop", type=Path, help="also time this training config end to end (e.g. experiments/agentq_learning.yaml)")
     args = p.parse_args(argv)
     torch.set_num_threads(1)

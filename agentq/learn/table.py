@@ -104,6 +104,7 @@ class SummaryGroup(_Read):
     successes: int = Field(ge=0)
     ci_low: float | None = None
     ci_high: float | None = None
+    privileged: dict[str, bool] = Field(default_factory=dict)
 
 
 class PairedSide(_Read):
@@ -260,6 +261,7 @@ class LearningTable(_Out):
     comparisons: list[Comparison]
     kept: Kept | None = None
     series: list[IterationSeries]
+    privileged_agents: list[str] = Field(default_factory=list)  # evaluated agents with any privileged component
 
 
 def _groups(summary: Summary) -> dict[str, SummaryGroup]:
@@ -369,7 +371,7 @@ def build_table(train_dir: Path | str, run_dir: Path | str) -> LearningTable:
     final = records.get("final")
     return LearningTable(train_dir=str(train_dir), run_dir=str(run_dir), final_of=final.copy_of if final else None,
                          rows=_stage_rows(records, groups), comparisons=comparisons, kept=_kept(groups),
-                         series=series)  # fmt: skip
+                         series=series, privileged_agents=sorted(a for a, g in groups.items() if g.privileged.get("any")))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- markdown
@@ -424,6 +426,9 @@ def render_markdown(table: LearningTable) -> str:
         f"Training folder `{table.train_dir}`, evaluation run `{table.run_dir}`. Success % with Wilson 95% CI "
         "(successes/episodes); env steps: those spent collecting the stage's own training data. "
         "Paper: Agent Q's OpenTable success %.", "",
+        "Training used the environment's reward (the evaluator's verdict) on train tasks only. Agents with a "
+        f"privileged component in this evaluation: {', '.join(table.privileged_agents) or 'none'}; every other "
+        "row's policy, critic and judge are the learned, non-privileged models.", "",
         "| stage | success, no search % [95% CI] | success, MCTS % [95% CI] | env steps (training data) "
         "| paper, no search % | paper, MCTS % |",
         "|---|---|---|---:|---:|---:|",

@@ -28,7 +28,8 @@ def _rows(successes: dict[str, int]) -> list[dict[str, Any]]:
     for agent, k in successes.items():
         for t in range(TASKS):
             rows.append({"index": len(rows), "task_id": f"dev-{t:04d}", "agent": agent, "sweep_point": {},
-                         "difficulty": "easy", "success": t < k, "steps": 5, "env_steps": 5})  # fmt: skip
+                         "difficulty": "easy", "success": t < k, "steps": 5, "env_steps": 5,
+                         "privileged": {"any": agent == "expert"}})  # fmt: skip
     return rows
 
 
@@ -105,6 +106,7 @@ def test_markdown_rows(train: Path, tmp_path: Path) -> None:
     assert rows[4] == "| Agent Q | 65.0 [43.3, 81.9] (13/20) | 80.0 [58.4, 91.9] (16/20) | 5,500 | 81.7 | 95.4 |"
     assert rows[5] == "| random (floor) | 10.0 [2.8, 30.1] (2/20) | — | — | — | — |"
     assert rows[6].startswith("| expert (ceiling, privileged) | 100.0 [")
+    assert "Agents with a privileged component in this evaluation: expert;" in "\n".join(lines)
 
 
 def test_iterations_from_init_with_fallback_to_plain_stage(train: Path, tmp_path: Path) -> None:
