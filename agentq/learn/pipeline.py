@@ -9,6 +9,9 @@ Iterated stages (``agentq``, ``outcome_dpo``) write one folder per iteration,
 ``<stage>_iter<i>``, then ``<stage>`` (a copy of the last); their preference data goes to
 ``data/<stage>_iter<i>/`` (``pairs.jsonl``; step pairs also in TRL's two formats).
 ``checkpoints/final`` is a copy of the config's final stage (by default the last ``agentq`` one).
+A copy's ``stage.json`` names its source (``copy_of``); the ``<stage>`` copy also records the
+iterations and, top level, ``collection_env_steps`` summed over them (its ``notes`` are the last
+iteration's).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import torch
 
 from .checkpoint import KINDS, save
 from .collect import TrainEnv
+from agentq.planner.preferences import PreferencePair
 from agentq.results import atomic_write_bytes, row_line
 
 from .config import FINAL, BaseStage, IteratedStage, RFTStage, TrainConfig, dump_train_config, load_train_config
@@ -102,8 +106,6 @@ def _write_data(out: Path, unit: str, pairs: list[dict[str, Any]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(folder / "pairs.jsonl", b"".join(row_line(p) for p in pairs))
     if pairs and "prompt" in pairs[0]:
-        from agentq.planner.preferences import PreferencePair
-
         write_trl([PreferencePair.model_validate({k: v for k, v in p.items() if k not in ("task_id", "step")})
                    for p in pairs], folder)  # fmt: skip
 

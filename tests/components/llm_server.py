@@ -107,6 +107,7 @@ class ScriptedServer:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
                 seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw))
+                counted = self.path == "/v1/chat/completions"
                 try:
                     reply = server._answer(seen) if self.path == "/v1/chat/completions" else Reply(404, {"error": "no"})
                     if reply.hold_s:
@@ -118,11 +119,14 @@ class ScriptedServer:
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
+                    if counted:  # no longer in flight before the client can see the reply and send the next
+                        counted = False
+                        server._done()
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:
-                    if self.path == "/v1/chat/completions":
+                    if counted:
                         server._done()
 
         return Handler
