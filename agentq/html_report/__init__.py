@@ -1,6 +1,6 @@
 """The HTML report of a run: ``RUN_DIR/report.html``, one self-contained page that opens from disk.
 
-:mod:`.models` (trace, pairs and tree-node files), :mod:`.trees` (reading trees, the chosen path),
+:mod:`.models` (trace and tree-node files), :mod:`.trees` (reading trees, the chosen path),
 :mod:`.loading` (a run folder as the report sees it), :mod:`.tree_html` (drawing a tree as nested
 ``<details>``) and :mod:`.builder` (the page, from ``templates/``).
 """

@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agentq.planner.preferences import PairLine
 from agentq.results import RunFolder, read_rows, summarize, unique_rows
 
-from .models import PreferencePair, Trace
+from .models import Trace
 from .trees import TreeView, read_tree
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024  # larger images are linked, not inlined
@@ -39,7 +40,7 @@ class Episode:
     tree: TreeView | None = None
     tree_name: str | None = None
     tree_error: str | None = None
-    pairs: list[PreferencePair] | None = None
+    pairs: list[PairLine] | None = None
     pairs_error: str | None = None
 
     @property
@@ -113,12 +114,12 @@ def _files(folder: Path, pattern: str) -> dict[int, Path]:
     return out
 
 
-def _read_pairs(path: Path) -> list[PreferencePair]:
+def _read_pairs(path: Path) -> list[PairLine]:
     pairs = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             try:
-                pairs.append(PreferencePair.model_validate_json(line))
+                pairs.append(PairLine.model_validate_json(line))
             except ValidationError as exc:
                 raise ValueError(f"line {n}: {_why(exc)}") from None
     return pairs

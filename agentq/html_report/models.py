@@ -1,4 +1,5 @@
-"""The files the HTML report reads besides the rows: episode traces, preference pairs, tree nodes."""
+"""The files the HTML report reads besides the rows: episode traces and tree nodes (preference pair
+lines are :class:`agentq.planner.preferences.PairLine`)."""
 
 from __future__ import annotations
 
@@ -43,30 +44,6 @@ class Trace(_Model):
     error: str | None = None
     steps: list[TraceStep] = Field(default_factory=list)
     final: TraceFinal | None = None
-
-
-class PairPrompt(_Model):
-    """What the policy saw at the parent node."""
-
-    goal: str
-    observation: str
-    history: list[str]
-
-
-class PreferencePair(_Model):
-    """One line of ``pairs/<index>-<agent>-<task>.jsonl``."""
-
-    task_id: str | None = None
-    step: int | None = None  # the episode's decision the tree was searched for
-    prompt: PairPrompt
-    chosen: str
-    rejected: str
-    chosen_value: float
-    rejected_value: float
-    chosen_logprob: float | None = None
-    rejected_logprob: float | None = None
-    path: list[str]
-    depth: int
 
 
 class TreeNode(_Model):

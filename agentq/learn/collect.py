@@ -157,7 +157,3 @@ class Sampler:
         self.last_logprob = float(logp[i])
         return legal[i]
 
-
-def sampler(model: CandidateModel, rng: np.random.Generator, temperature: float = 1.0) -> Sampler:
-    """A `Sampler` (kept for callers that build one by function)."""
-    return Sampler(model, rng, temperature)

@@ -26,7 +26,7 @@ import torch
 
 from .checkpoint import KINDS, save
 from .collect import TrainEnv
-from agentq.planner.preferences import PreferencePair
+from agentq.planner.preferences import PairLine
 from agentq.results import atomic_write_bytes, row_line
 
 from .config import FINAL, BaseStage, IteratedStage, RFTStage, TrainConfig, dump_train_config, load_train_config
@@ -106,8 +106,7 @@ def _write_data(out: Path, unit: str, pairs: list[dict[str, Any]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(folder / "pairs.jsonl", b"".join(row_line(p) for p in pairs))
     if pairs and "prompt" in pairs[0]:
-        write_trl([PreferencePair.model_validate({k: v for k, v in p.items() if k not in ("task_id", "step")})
-                   for p in pairs], folder)  # fmt: skip
+        write_trl([PairLine.model_validate(p).pair() for p in pairs], folder)
 
 
 def iteration_name(stage: str, iteration: int) -> str:

@@ -39,11 +39,15 @@ def _models(init_dir: Path) -> dict[str, nn.Module]:
 
 def _fit(kind: str, trainer: Any, model: nn.Module, data: list[Any], stage: AgentQStage | OutcomeDPOStage,
          seed: int, phase: Phase) -> dict[str, Any]:  # fmt: skip
+    """Train `model` with `trainer(model, data, fit, seed, advance)` and the stage's fit settings."""
     fit = getattr(stage.fit, kind)
     advance = phase(f"train {kind} ({len(data)} examples)", fit.epochs * len(data))
-    if trainer is fit_dpo:
-        return fit_dpo(model, data, fit, stage.beta, seed, advance, stage.sft_weight).as_dict()  # type: ignore[arg-type]
     return trainer(model, data, fit, seed, advance).as_dict()
+
+
+def _dpo(stage: AgentQStage | OutcomeDPOStage) -> Any:
+    """`fit_dpo` with the stage's beta and sft_weight, as a `_fit` trainer."""
+    return lambda model, data, fit, seed, advance: fit_dpo(model, data, fit, stage.beta, seed, advance, stage.sft_weight)
 
 
 def run_agentq_iteration(cfg: TrainConfig, stage: AgentQStage, iteration: int, init_dir: Path, env: TrainEnv,
@@ -65,7 +69,7 @@ def run_agentq_iteration(cfg: TrainConfig, stage: AgentQStage, iteration: int, i
     notes = {
         "iteration": iteration, "init": str(init_dir.name), "collection": data.summary(),
         "collection_env_steps": data.env_steps,
-        "policy": _fit("policy", fit_dpo, models["policy"], data.step_pairs, stage, seed, phase),
+        "policy": _fit("policy", _dpo(stage), models["policy"], data.step_pairs, stage, seed, phase),
         "critic": _fit("critic", fit_critic_values, models["critic"], data.values, stage, seed + 1, phase),
         "judge": _fit("judge", fit_judge, models["judge"], data.outcomes, stage, seed + 2, phase),
     }  # fmt: skip
@@ -117,7 +121,7 @@ def run_outcome_dpo_iteration(cfg: TrainConfig, stage: OutcomeDPOStage, iteratio
     notes = {
         "iteration": iteration, "init": str(init_dir.name), "collection_env_steps": env.steps - start,
         "collection": {**_rate(trajectories), "env_steps": env.steps - start, "pairs": len(pairs)},
-        "policy": _fit("policy", fit_dpo, models["policy"], pairs, stage, seed, phase),
+        "policy": _fit("policy", _dpo(stage), models["policy"], pairs, stage, seed, phase),
         "critic": _fit("critic", fit_critic, models["critic"], good, stage, seed + 1, phase),
         "judge": _fit("judge", fit_judge, models["judge"], [o for t in trajectories for o in t.outcomes], stage,
                       seed + 2, phase),

@@ -21,7 +21,7 @@ from torch import nn
 
 from .batches import DecisionExample, OutcomeExample
 from .checkpoint import load
-from .collect import TrainEnv, Trajectory, require_train, sampler
+from .collect import Sampler, TrainEnv, Trajectory, require_train
 from .config import BaseStage, RFTStage, TrainConfig
 from .features import Featuriser
 from .fitting import FitReport, fit_critic, fit_judge, fit_policy, judge_quality
@@ -103,7 +103,7 @@ def _rollouts(cfg: TrainConfig, env: TrainEnv, model: CandidateModel, tasks: lis
     for i, task_id in enumerate(tasks):
         for s in range(samples):
             seed = derive_seed(cfg.seed, *key, task_id, s)
-            choose = sampler(model, np.random.default_rng(seed), temperature)
+            choose = Sampler(model, np.random.default_rng(seed), temperature)
             out.append(env.run(task_id, seed, choose, featuriser, prefix_every))
             advance(1)
     return out
@@ -121,7 +121,7 @@ def sample_episodes(cfg: TrainConfig, env: TrainEnv, model: CandidateModel, task
         task_id = tasks[(n // samples) % len(tasks)]
         seed = derive_seed(cfg.seed, *key, n)
         before = env.steps
-        choose = sampler(model, np.random.default_rng(seed), temperature)
+        choose = Sampler(model, np.random.default_rng(seed), temperature)
         out.append(env.run(task_id, seed, choose, featuriser, prefix_every, budget - (env.steps - start)))
         advance(env.steps - before)
         idle = idle + 1 if env.steps == before else 0

@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agentq.planner.preferences import PreferencePair
+from agentq.planner.preferences import PairLine, PreferencePair
 from agentq.results import atomic_write_bytes
 
 StrPath = str | os.PathLike[str]
@@ -43,7 +43,6 @@ SYSTEM_PROMPT = (
 )
 STANDARD_FILE = "dpo_standard.jsonl"
 CONVERSATIONAL_FILE = "dpo_conversational.jsonl"
-EXTRA_FIELDS = ("task_id", "step")  # written beside each pair by runs and training; not part of a pair
 
 
 def _user_text(pair: PreferencePair) -> str:
@@ -103,10 +102,8 @@ def _parse_line(raw: bytes) -> PreferencePair | None:
         raise ValueError(f"not JSON ({e.msg} at column {e.colno})") from None
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object, got {type(data).__name__}")
-    for key in EXTRA_FIELDS:
-        data.pop(key, None)
     try:
-        return PreferencePair.model_validate(data)
+        return PairLine.model_validate(data).pair()
     except ValidationError as e:
         raise ValueError(_validation_problem(e)) from None
 

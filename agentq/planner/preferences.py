@@ -63,6 +63,18 @@ class PreferencePair(BaseModel):
     depth: int
 
 
+class PairLine(PreferencePair):
+    """One line of a pairs JSONL file (a run's ``pairs/``, training's ``data/<unit>/pairs.jsonl``):
+    the pair, the task it came from and the episode's decision that mined it."""
+
+    task_id: str | None = None
+    step: int | None = None
+
+    def pair(self) -> PreferencePair:
+        """The pair without the line's own fields."""
+        return PreferencePair.model_validate(self.model_dump(exclude={"task_id", "step"}))
+
+
 @dataclass(frozen=True)
 class SiblingPair:
     """A pair as tree nodes: `chosen` and `rejected` are children of `parent`, reached by `path`."""

@@ -73,30 +73,27 @@ def policy_messages(obs: dict[str, Any], k: int, max_page_chars: int) -> Message
     ]
 
 
-def best_of_messages(obs: dict[str, Any], candidates: Sequence[str], max_page_chars: int) -> Messages:
-    """Ask which candidate is the best next action (one round of the iterative critic)."""
-    ask = (
-        f"CANDIDATE NEXT ACTIONS:\n{numbered(candidates)}\n\n"
-        "Which candidate is the best next action toward the objective? Think briefly, then end your "
-        "reply with the line\nBEST: <number of the candidate>"
-    )
+def _critic_messages(obs: dict[str, Any], candidates: Sequence[str], question: str, max_page_chars: int) -> Messages:
+    """The critic's system prompt, then the state, the numbered candidates and `question`."""
+    ask = f"CANDIDATE NEXT ACTIONS:\n{numbered(candidates)}\n\n{question}"
     return [
         {"role": "system", "content": CRITIC_SYSTEM},
         {"role": "user", "content": f"{state_block(obs, max_page_chars)}\n\n{ask}"},
     ]
+
+
+def best_of_messages(obs: dict[str, Any], candidates: Sequence[str], max_page_chars: int) -> Messages:
+    """Ask which candidate is the best next action (one round of the iterative critic)."""
+    question = ("Which candidate is the best next action toward the objective? Think briefly, then end your "
+                "reply with the line\nBEST: <number of the candidate>")  # fmt: skip
+    return _critic_messages(obs, candidates, question, max_page_chars)
 
 
 def ranking_messages(obs: dict[str, Any], candidates: Sequence[str], max_page_chars: int) -> Messages:
     """Ask for a ranking of all candidates in one reply (the critic's `single` mode)."""
-    ask = (
-        f"CANDIDATE NEXT ACTIONS:\n{numbered(candidates)}\n\n"
-        "Rank the candidates from the best next action toward the objective to the worst. Think briefly, "
-        "then end your reply with the line\nRANKING: <candidate numbers, best first, separated by commas>"
-    )
-    return [
-        {"role": "system", "content": CRITIC_SYSTEM},
-        {"role": "user", "content": f"{state_block(obs, max_page_chars)}\n\n{ask}"},
-    ]
+    question = ("Rank the candidates from the best next action toward the objective to the worst. Think briefly, "
+                "then end your reply with the line\nRANKING: <candidate numbers, best first, separated by commas>")  # fmt: skip
+    return _critic_messages(obs, candidates, question, max_page_chars)
 
 
 def judge_messages(goal: str, actions: Sequence[str], final_obs: dict[str, Any], max_page_chars: int) -> Messages:
