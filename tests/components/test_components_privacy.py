@@ -15,6 +15,7 @@ from agentq.components import registry
 from agentq.planner.protocols import Step
 from mock_sites.restaurant.tasks import load_suite
 from component_states import with_legal
+from twin_helpers import component_output, twin_task
 from envs.oracle import Oracle
 
 PACKAGE = Path(registry.__file__).resolve().parent
@@ -79,16 +80,9 @@ def test_non_privileged_components_are_built_without_the_env(kind, spec, env):
     assert not holds_env(given)
 
 
-def _twin(task):
-    """The same public task with a different hidden goal (another time, so another right answer)."""
-    other = "17:00" if task.goal.time != "17:00" else "21:00"
-    goal = task.goal.model_copy(update={"time": other, "party": task.goal.party + 1})
-    return task.model_copy(update={"goal": goal, "expected": task.expected.model_copy(update={"time": other})})
-
-
 def test_same_instruction_different_hidden_goal_gives_identical_outputs(env):
     task = next(t for t in load_suite("dev") if t.difficulty == "hard" and "ask_seating" in t.obstacles)
-    twin = _twin(task)
+    twin = twin_task(task)
     assert twin.instruction == task.instruction and twin.goal != task.goal
     other_env = gym.make("agentq/Restaurant-v0", backend="http", split="dev", max_steps=30)
     try:
@@ -103,16 +97,8 @@ def test_same_instruction_different_hidden_goal_gives_identical_outputs(env):
             obs_a, obs_b = with_legal(env, obs_a), with_legal(other_env, obs_b)
             assert obs_a == obs_b  # the pages do not show the hidden goal
             for kind, component in components:
-                if kind == "policy":
-                    out_a = component.propose(obs_a, 3, np.random.default_rng(1))
-                    out_b = component.propose(obs_b, 3, np.random.default_rng(1))
-                elif kind == "critic":
-                    out_a = component.score(obs_a, obs_a["legal_actions"])
-                    out_b = component.score(obs_b, obs_b["legal_actions"])
-                else:
-                    out_a = component.judge(obs_a["goal"], trajectory, obs_a)
-                    out_b = component.judge(obs_b["goal"], trajectory, obs_b)
-                assert out_a == out_b, kind
+                assert component_output(kind, component, obs_a, trajectory) == component_output(
+                    kind, component, obs_b, trajectory), kind  # fmt: skip
             action = expert_a.propose(obs_a, 1, np.random.default_rng(0))[0][0]
             expert_differs += action != expert_b.propose(obs_b, 1, np.random.default_rng(0))[0][0]
             trajectory.append(Step(obs_a, action))

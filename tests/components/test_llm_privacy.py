@@ -13,6 +13,7 @@ import numpy as np
 from component_states import with_legal
 from llm_fixtures import llm_env  # noqa: F401 - fixture
 from llm_server import chat, scripted_server
+from twin_helpers import component_output, twin_task
 
 from agentq.components import registry
 from agentq.planner.protocols import Step
@@ -49,15 +50,9 @@ def test_the_llm_modules_import_neither_the_site_nor_privileged_helpers():
                 assert not name.startswith("envs") or name == "envs.actions", (path.name, name)
 
 
-def _twin(task):
-    other = "17:00" if task.goal.time != "17:00" else "21:00"
-    goal = task.goal.model_copy(update={"time": other, "party": task.goal.party + 1})
-    return task.model_copy(update={"goal": goal, "expected": task.expected.model_copy(update={"time": other})})
-
-
 def test_twin_tasks_send_identical_requests_and_get_identical_outputs(env, llm_env):
     task = next(t for t in load_suite("dev") if t.difficulty == "hard" and "ask_seating" in t.obstacles)
-    twin = _twin(task)
+    twin = twin_task(task)
     assert twin.instruction == task.instruction and twin.goal != task.goal
     other_env = gym.make("agentq/Restaurant-v0", backend="http", split="dev", max_steps=30)
     with scripted_server(deterministic_model) as server_a, scripted_server(deterministic_model) as server_b:
@@ -84,12 +79,8 @@ def test_twin_tasks_send_identical_requests_and_get_identical_outputs(env, llm_e
                 assert obs_a == obs_b
                 outputs = []
                 for (kind, a), (_, b) in zip(side_a, side_b):
-                    if kind == "policy":
-                        pair = a.propose(obs_a, 3, np.random.default_rng(1)), b.propose(obs_b, 3, np.random.default_rng(1))
-                    elif kind == "critic":
-                        pair = a.score(obs_a, obs_a["legal_actions"][:4]), b.score(obs_b, obs_b["legal_actions"][:4])
-                    else:
-                        pair = a.judge(obs_a["goal"], trajectory, obs_a), b.judge(obs_b["goal"], trajectory, obs_b)
+                    pair = (component_output(kind, a, obs_a, trajectory, obs_a["legal_actions"][:4]),
+                            component_output(kind, b, obs_b, trajectory, obs_b["legal_actions"][:4]))  # fmt: skip
                     assert pair[0] == pair[1], kind
                     outputs.append(pair[0])
                 action = expert.propose(obs_a, 1, np.random.default_rng(0))[0][0]

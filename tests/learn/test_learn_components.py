@@ -11,6 +11,7 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import pytest
+from twin_helpers import component_output, twin_task
 
 import mock_sites.restaurant  # noqa: F401 - registers agentq/Restaurant-v0
 from agentq.components import registry
@@ -140,20 +141,13 @@ def test_a_missing_or_wrong_checkpoint_fails_when_built_naming_the_file(trained,
         registry.build("policy", {"name": "learned", "checkpoint": str(judge_file)})
 
 
-def _twin(task):
-    """The same public task with a different hidden goal (another time, so another right answer)."""
-    other = "17:00" if task.goal.time != "17:00" else "21:00"
-    goal = task.goal.model_copy(update={"time": other, "party": task.goal.party + 1})
-    return task.model_copy(update={"goal": goal, "expected": task.expected.model_copy(update={"time": other})})
-
-
 def _seen(env, obs, history):
     return {**obs, "legal_actions": env.unwrapped.legal_actions(), "history": list(history)}
 
 
 def test_same_instruction_different_hidden_goal_gives_identical_outputs(trained):
     task = next(t for t in load_suite("dev") if t.difficulty == "hard" and "ask_seating" in t.obstacles)
-    twin = _twin(task)
+    twin = twin_task(task)
     assert twin.instruction == task.instruction and twin.goal != task.goal
     env_a = gym.make("agentq/Restaurant-v0", backend="http", split="dev", max_steps=30)
     env_b = gym.make("agentq/Restaurant-v0", backend="http", split="dev", max_steps=30)
@@ -169,18 +163,8 @@ def test_same_instruction_different_hidden_goal_gives_identical_outputs(trained)
             obs_a, obs_b = _seen(env_a, obs_a, history), _seen(env_b, obs_b, history)
             assert obs_a == obs_b  # the pages do not show the hidden goal
             for kind, component in components:
-                if kind == "policy":
-                    out_a = component.propose(obs_a, 3, np.random.default_rng(1))
-                    out_b = component.propose(obs_b, 3, np.random.default_rng(1))
-                    assert np.array_equal(component.log_probs(obs_a, obs_a["legal_actions"]),
-                                          component.log_probs(obs_b, obs_b["legal_actions"]))  # fmt: skip
-                elif kind == "critic":
-                    out_a = component.score(obs_a, obs_a["legal_actions"])
-                    out_b = component.score(obs_b, obs_b["legal_actions"])
-                else:
-                    out_a = component.judge(obs_a["goal"], trajectory, obs_a)
-                    out_b = component.judge(obs_b["goal"], trajectory, obs_b)
-                assert out_a == out_b, kind
+                assert component_output(kind, component, obs_a, trajectory) == component_output(
+                    kind, component, obs_b, trajectory), kind  # fmt: skip
             action = oracle_a.expert_action(obs_a["legal_actions"])
             expert_differs += action != oracle_b.expert_action(obs_b["legal_actions"])
             trajectory.append(Step(obs_a, action))
