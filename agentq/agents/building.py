@@ -9,24 +9,26 @@ import numpy as np
 from agentq.components import registry
 from agentq.planner.mcts import MCTSPlanner
 
+from . import plugins
 from .base import Agent
 from .best_of_n import BestOfNAgent
 from .mcts_agent import MCTSAgent
-from .settings import COMPONENTS, PRIVILEGED_KINDS, SEARCHES, SETTINGS, BestOfNSettings, CriticGreedySettings
+from .settings import PRIVILEGED_KINDS, SEARCHES, SETTINGS, BestOfNSettings, CriticGreedySettings
 from .stepwise import CriticGreedyAgent, ExpertAgent, PureAgent, RandomAgent
 
 
 def describe(agent: Any) -> dict[str, Any]:
     """Kind, component names and privileged flags of an agent config (what every row records)."""
     kind = agent.kind
-    described = {c: registry.describe(c, dict(getattr(agent, c))) for c in COMPONENTS[kind]}
+    plugin = plugins.describe_kind(kind) if plugins.is_plugin_kind(kind) else None
+    described = {c: registry.describe(c, dict(getattr(agent, c))) for c in plugins.components_of(kind)}
     privileged = {c: d["privileged"] for c, d in described.items()}
-    if kind in PRIVILEGED_KINDS:
-        privileged[kind] = True
+    if kind in PRIVILEGED_KINDS or (plugin and plugin["privileged"]):
+        privileged["agent" if plugin else kind] = True
     return {
         "kind": kind,
         **{c: d["name"] for c, d in described.items()},
-        "planner": SEARCHES[kind],
+        "planner": plugin["searches"] if plugin else SEARCHES[kind],
         "privileged": privileged,
         "any_privileged": any(privileged.values()),
     }
@@ -34,7 +36,8 @@ def describe(agent: Any) -> dict[str, Any]:
 
 def build_components(agent: Any, oracle: Any, seed: int) -> dict[str, Any]:
     """The agent's components; privileged ones get `oracle`, the others never do."""
-    return {c: registry.build(c, dict(getattr(agent, c)), oracle=oracle, seed=seed) for c in COMPONENTS[agent.kind]}
+    return {c: registry.build(c, dict(getattr(agent, c)), oracle=oracle, seed=seed)
+            for c in plugins.components_of(agent.kind)}
 
 
 def build_agent(agent: Any, components: dict[str, Any], episode_seed: int, keep_tree: bool, keep_pairs: bool) -> Agent:
@@ -44,6 +47,8 @@ def build_agent(agent: Any, components: dict[str, Any], episode_seed: int, keep_
     from `default_rng(episode_seed mod 2**31)`.
     """
     kind = agent.kind
+    if plugins.is_plugin_kind(kind):  # a kind named by import path (agents/plugins.py)
+        return plugins.build_plugin_agent(agent, components, episode_seed)
     settings = SETTINGS[kind].model_validate(agent.planner or {})
     rng = np.random.default_rng(episode_seed)
     if kind == "random":

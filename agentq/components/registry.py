@@ -178,8 +178,22 @@ def _explain(entry: Entry, exc: ValidationError) -> str:
     return f"{entry.kind} {entry.name!r}: " + "; ".join(lines)
 
 
+def _plugin(spec: Any) -> bool:
+    """A spec whose name is an import path (``package.module:Class``): built by `plugins`, not this table."""
+    name = spec if isinstance(spec, str) else spec.get("name") if isinstance(spec, Mapping) else None
+    return isinstance(name, str) and ":" in name
+
+
+def _plugins() -> Any:
+    from agentq.components import plugins  # late: plugins imports this module
+
+    return plugins
+
+
 def validate(kind: str, spec: Any) -> dict[str, Any]:
     """Check a spec; return ``{name, **params}`` with defaults filled in (nested specs validated too)."""
+    if _plugin(spec):
+        return _plugins().validate(kind, spec)
     entry, params = _entry(kind, spec)
     try:
         model = entry.params.model_validate(params)
@@ -212,6 +226,8 @@ def _nested(kind: str, spec: Any, where: str) -> dict[str, Any]:
 
 def describe(kind: str, spec: Any) -> dict[str, Any]:
     """``{"name": ..., "privileged": bool}`` for a spec."""
+    if _plugin(spec):
+        return _plugins().describe(kind, spec)
     checked = validate(kind, spec)
     entry = _entries(kind)[checked["name"]]
     return {"name": entry.name, "privileged": entry.is_privileged(checked)}
@@ -220,6 +236,8 @@ def describe(kind: str, spec: Any) -> dict[str, Any]:
 def build(kind: str, spec: Any, oracle: Any = None, seed: int = 0) -> Any:
     """Make the component a spec names. Privileged components need `oracle` (an
     `envs.oracle.Oracle`); the others never get it."""
+    if _plugin(spec):
+        return _plugins().build(kind, spec, oracle=oracle, seed=seed)
     checked = validate(kind, spec)
     entry = _entries(kind)[checked["name"]]
     privileged = entry.is_privileged(checked)

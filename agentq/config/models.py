@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -48,6 +48,16 @@ def _check_env_name(name: str) -> str:
     hint = _suggest(name, WORKERS)
     raise ValueError(
         f"unknown env {name!r}{hint}; use one of {sorted(WORKERS)} or a worker class 'package.module:Class'"
+    )
+
+
+def _check_agent_kind(kind: str) -> str:
+    known = get_args(AgentKind)
+    if kind in known or _PLUGIN_RE.match(kind):
+        return kind
+    raise ValueError(
+        f"unknown agent kind {kind!r}{_suggest(kind, known)}; use one of {', '.join(known)} "
+        "or an agent class 'package.module:Class'"
     )
 
 
@@ -99,7 +109,7 @@ class AgentConfig(_Model):
     """
 
     name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
-    kind: AgentKind | None = None
+    kind: Annotated[str, AfterValidator(_check_agent_kind)] | None = None  # a built-in kind or "pkg.module:Class"
     policy: ComponentSpec | None = None
     critic: ComponentSpec | None = None
     judge: ComponentSpec | None = None

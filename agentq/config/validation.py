@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, NoReturn, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from agentq.agents.settings import COMPONENTS, SETTINGS
+from agentq.agents.plugins import AgentKindError, components_of, settings_model_of
 
-from .models import COMPONENT_KINDS, WORKERS, ConfigError, ExperimentConfig, Loc, _suggest
+from .models import COMPONENT_KINDS, WORKERS, AgentConfig, ConfigError, ExperimentConfig, Loc, _suggest
 from .paths import format_loc
 
 
@@ -30,6 +30,13 @@ class _Context:
                 return f"{self.source}:{self.lines[loc[:k]]}"
         return self.source
 
+    def line(self, loc: Loc) -> int:
+        """The line of `loc` (or of the nearest enclosing field) in the file; 0 when unknown."""
+        for k in range(len(loc), -1, -1):
+            if loc[:k] in self.lines:
+                return self.lines[loc[:k]]
+        return 0
+
 
 def _unwrap(t: Any) -> Any:
     while get_origin(t) is Annotated:
@@ -42,10 +49,33 @@ def _unwrap(t: Any) -> Any:
     return t
 
 
+def _union_member(t: Any, el: str) -> Any:
+    """In a union of models, the member a loc element selects: the one tagged `el` (pydantic puts a
+    discriminated union's tag into the loc, e.g. ``stages.0.base.demos``) or the one with field `el`."""
+    members = [m for m in get_args(t) if isinstance(m, type) and issubclass(m, BaseModel)]
+    for m in members:
+        if any(get_origin(f.annotation) is Literal and el in get_args(f.annotation) for f in m.model_fields.values()):
+            return _Tagged(m)
+    return next((m for m in members if el in m.model_fields), None)
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """A union member chosen by its tag: the next loc element names one of its fields."""
+
+    model: type[BaseModel]
+
+
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
     t: Any = model
     for el in loc:
         t = _unwrap(t)
+        if isinstance(t, _Tagged):
+            t = t.model
+        if get_origin(t) in (Union, type(int | None)) and isinstance(el, str):
+            t = _union_member(t, el)
+            if isinstance(t, _Tagged):
+                continue
         if isinstance(el, int):
             t = get_args(t)[0] if get_origin(t) is list and get_args(t) else None
         elif isinstance(t, type) and issubclass(t, BaseModel) and el in t.model_fields:
@@ -53,6 +83,7 @@ def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
         else:
             return []
     t = _unwrap(t)
+    t = t.model if isinstance(t, _Tagged) else t
     return list(t.model_fields) if isinstance(t, type) and issubclass(t, BaseModel) else []
 
 
@@ -95,6 +126,9 @@ def _external_errors(fn: Any, args: tuple, loc: Loc, model: type[BaseModel] | No
     except ValidationError as exc:
         return _explain(exc, loc, model)
     except (ValueError, KeyError, TypeError) as exc:
+        problems = getattr(exc, "problems", None)  # plug-in specs: one problem per field, with its value
+        if problems:
+            return [(loc + tuple(rel), f"{msg} (got {_short(value)})") for rel, msg, value in problems]
         return [(loc, f"{exc} (got {_short(args[-1])})")]
     return []
 
@@ -120,23 +154,52 @@ def _semantic_errors(cfg: ExperimentConfig) -> list[tuple[Loc, str]]:
             errors.append((("sweep", key), f"no agent named {parts[1]!r}{_suggest(parts[1], names)}"))
         elif not values:
             errors.append((("sweep", key), "a sweep needs at least one value"))
-    if cfg.env.name in WORKERS:  # plugin workers validate their own component params
+    for i, agent in enumerate(cfg.agents):
+        errors += _component_errors(i, agent, cfg.env.name) + _agent_errors(i, agent)
+    return errors
+
+
+def _component_errors(i: int, agent: Any, env_name: str) -> list[tuple[Loc, str]]:
+    """The agent's component specs, checked by the registry (plugin workers validate their own)."""
+    errors: list[tuple[Loc, str]] = []
+    if env_name in WORKERS:
         validate = _optional_attr("agentq.components.registry", "validate")
         if validate is not None:
-            for i, agent in enumerate(cfg.agents):
-                for kind in COMPONENT_KINDS:
-                    spec = getattr(agent, kind)
-                    if spec is not None:
-                        errors += _external_errors(validate, (kind, dict(spec)), ("agents", i, kind), None)
-    for i, agent in enumerate(cfg.agents):
-        errors += _agent_errors(i, agent)
+            for kind in COMPONENT_KINDS:
+                spec = getattr(agent, kind)
+                if spec is not None:
+                    errors += _external_errors(validate, (kind, dict(spec)), ("agents", i, kind), None)
+    return errors
+
+
+def _errors_of_valid_agents(data: dict[str, Any], bad: set[Loc]) -> list[tuple[Loc, str]]:
+    """When the file has schema errors, the checks of every agent that is valid on its own (so
+    one run shows every problem of the file, not only the first kind of problem)."""
+    agents = data.get("agents") if isinstance(data, dict) else None
+    env = data.get("env") if isinstance(data, dict) else None
+    env_name = env.get("name", "restaurant") if isinstance(env, dict) else "restaurant"
+    if not isinstance(agents, list) or not isinstance(env_name, str):
+        return []
+    errors: list[tuple[Loc, str]] = []
+    for i, raw in enumerate(agents):
+        if ("agents", i) in bad:
+            continue
+        try:
+            agent = AgentConfig.model_validate(raw)
+        except ValidationError:
+            continue
+        errors += _component_errors(i, agent, env_name) + _agent_errors(i, agent)
     return errors
 
 
 def _agent_errors(i: int, agent: Any) -> list[tuple[Loc, str]]:
     """The components the agent's kind needs (and no others), and its settings (`planner:`)."""
     errors: list[tuple[Loc, str]] = []
-    needs = COMPONENTS[agent.kind]
+    try:
+        needs = components_of(agent.kind)
+        model = settings_model_of(agent.kind)
+    except AgentKindError as exc:  # a plug-in kind that cannot be imported or breaks the contract
+        return [(("agents", i, "kind"), f"{exc} (got {_short(agent.kind)})")]
     for component in COMPONENT_KINDS:
         given = getattr(agent, component) is not None
         if component in needs and not given:
@@ -147,13 +210,13 @@ def _agent_errors(i: int, agent: Any) -> list[tuple[Loc, str]]:
         elif given and component not in needs:
             uses = ", ".join(needs) if needs else "no components"
             errors.append((("agents", i, component), f"agent of kind {agent.kind!r} does not use a {component!r} (it uses {uses})"))
-    model = SETTINGS[agent.kind]
-    if agent.planner is not None:
+    if agent.planner is not None and model is not None:
         errors += _external_errors(model.model_validate, (agent.planner,), ("agents", i, "planner"), model)
     return errors
 
 
 def _raise(errors: list[tuple[Loc, str]], ctx: _Context) -> NoReturn:
+    errors = sorted(errors, key=lambda e: ctx.line(e[0]))  # in the order of the file
     lines = [f"{ctx.where(loc)}: {format_loc(loc)}: {msg}" for loc, msg in errors]
     head = "invalid experiment config:" if len(lines) > 1 else ""
     raise ConfigError("\n".join([head, *lines]) if head else lines[0])
@@ -163,7 +226,8 @@ def _validate(data: dict[str, Any], ctx: _Context, check_sweep: bool = True) -> 
     try:
         cfg = ExperimentConfig.model_validate(data)
     except ValidationError as exc:
-        _raise(_explain(exc, (), ExperimentConfig), ctx)
+        errors = _explain(exc, (), ExperimentConfig)
+        _raise(errors + _errors_of_valid_agents(data, {loc[:2] for loc, _ in errors}), ctx)
     errors = _semantic_errors(cfg)
     if errors:
         _raise(errors, ctx)
