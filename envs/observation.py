@@ -43,6 +43,8 @@ def describe_element(element: Element, value: str | None) -> str:
         if len(labels) > MAX_OPTIONS_SHOWN:
             labels = labels[:MAX_OPTIONS_SHOWN] + [f"... {len(element.options) - MAX_OPTIONS_SHOWN} more"]
         parts.append("options=[" + ", ".join(_quote(label) for label in labels) + "]")
+    elif element.checked:
+        parts.append("checked")
     if element.invalid:
         parts.append("invalid")
     if element.disabled:

@@ -65,6 +65,11 @@ class Oracle:
         self._memo_task: str | None = None
         self.expert_steps = 0  # env steps the distance computations took (for the cost accounting)
 
+    @property
+    def has_expert(self) -> bool:
+        """Whether the site has an expert (without one: no distances, no expert actions)."""
+        return bool(getattr(self.env.site, "has_expert", True))
+
     # -- the current state -------------------------------------------------------------------
     def _view(self, state: Any) -> ExpertView:
         return ExpertView(
@@ -78,6 +83,8 @@ class Oracle:
         return self._expert_action_at(state if state is not None else self.env.snapshot(), candidates)
 
     def _expert_action_at(self, state: Any, candidates: Sequence[str] = ()) -> str:
+        if not self.has_expert:
+            raise RuntimeError(f"the {self.env.site.name} site has no expert: nothing can ask for the expert's action there")
         action = self.env.site.expert_action(self._view(state))
         if action in candidates:
             return action
@@ -90,6 +97,9 @@ class Oracle:
     def evaluate(self, state: Any = None) -> Any:
         """The evaluator's verdict for the episode so far (ground truth from the database)."""
         state = state if state is not None else self.env.snapshot()
+        evaluate_state = getattr(self.env.site, "evaluate_state", None)
+        if evaluate_state is not None:  # a site whose verdict is read from the state itself (e.g. a page's reward)
+            return evaluate_state(state)
         task = state.task if state.task is not None else self.env.site.task_by_id(state.task_id)
         return self.env.site.evaluate(task, list(state.bookings), state.stop_answer)
 

@@ -23,7 +23,7 @@ class Element:
 
     id: int
     tag: str
-    role: str  # link | button | textbox | combobox | other
+    role: str  # link | button | textbox | combobox | checkbox | radio | other
     name: str  # accessible name
     field_name: str = ""  # the HTML name attribute
     input_type: str = ""
@@ -35,6 +35,7 @@ class Element:
     hidden: bool = False  # inside a hidden subtree: not shown, not actionable
     invalid: bool = False
     multiline: bool = False
+    checked: bool = False  # checkboxes and radio buttons
 
     @property
     def is_field(self) -> bool:
@@ -261,6 +262,8 @@ class _Parser:
             role = "combobox"
         elif tag == "textarea" or (tag == "input" and input_type not in ("checkbox", "radio", "file", "range", "color")):
             role = "textbox"
+        elif input_type in ("checkbox", "radio"):
+            role = input_type
         else:
             role = "other"
         form_attr = attrs.get("form")
@@ -277,6 +280,7 @@ class _Parser:
             hidden=hidden,
             invalid=attrs.get("aria-invalid") == "true",
             multiline=tag == "textarea",
+            checked=input_type in ("checkbox", "radio") and "checked" in attrs,
         )
         if tag == "select":
             options = [

@@ -27,7 +27,7 @@ class QualityMeter:
     def decision(self, ctx: EpisodeContext, obs: Obs, decision: Decision) -> None:
         """Score the decision's proposals (and the critic's ranking of them) at the acting state."""
         proposals = decision.proposals
-        if not proposals:
+        if not proposals or not self.oracle.has_expert:  # without an expert, correctness is unmeasured (null)
             return
         state = ctx.acting_state()
         actions = [a for a, _ in proposals]
