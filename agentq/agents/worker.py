@@ -19,7 +19,10 @@ from .building import build_agent, build_components, describe
 from .loop import run_episode
 from .quality import QualityMeter
 
-SITES: dict[str, str] = {"restaurant": "mock_sites.restaurant.adapter:RestaurantSite"}
+SITES: dict[str, str] = {
+    "restaurant": "mock_sites.restaurant.adapter:RestaurantSite",
+    "miniwob": "mock_sites.miniwob.adapter:MiniWoBSite",
+}
 
 
 def load_site(name: str) -> Any:
@@ -28,6 +31,39 @@ def load_site(name: str) -> Any:
         raise KeyError(f"no site adapter for env {name!r}; known: {', '.join(sorted(SITES))}")
     module, _, cls = SITES[name].partition(":")
     return getattr(importlib.import_module(module), cls)()
+
+
+def site_backends(name: str) -> tuple[tuple[str, ...], str] | None:
+    """The backends the site `name` offers (first: the default search backend) and why it lacks
+    the others; None for a site that offers both (or is not registered here)."""
+    if name not in SITES:
+        return None
+    site = load_site(name)
+    backends = tuple(getattr(site, "backends", ("http", "browser")))
+    return None if set(backends) >= {"http", "browser"} else (backends, str(getattr(site, "backend_note", "")))
+
+
+def unavailable_components(site: Any, agent_cfg: Any) -> list[str]:
+    """Why each component the agent names (ensemble members and judge bases included) cannot run on `site`."""
+    table = getattr(site, "unavailable_components", dict)()
+    found: list[str] = []
+
+    def visit(kind: str, spec: Any) -> None:
+        if isinstance(spec, str):
+            spec = {"name": spec}
+        if not isinstance(spec, dict):
+            return
+        reason = table.get((kind, spec.get("name")))
+        if reason:
+            found.append(f"{kind} {spec.get('name')!r} {reason}")
+        for key, value in spec.items():
+            if key != "name":
+                for item in value if isinstance(value, list) else [value]:
+                    visit(kind, item)
+
+    for kind in ("policy", "critic", "judge"):
+        visit(kind, getattr(agent_cfg, kind, None))
+    return found
 
 
 def _usage(components: dict[str, Any]) -> dict[str, float]:
@@ -102,6 +138,9 @@ class SiteWorker:
     def run(self, spec: Any) -> dict:
         started = time.perf_counter()
         agent_cfg = spec.agent
+        unavailable = unavailable_components(self.site, agent_cfg)
+        if unavailable:
+            raise ValueError(f"agent {agent_cfg.name!r} cannot run on env {self.config.name!r}: " + "; ".join(unavailable))
         acting = self.acting
         acting.seconds, acting.steps = 0.0, 0
         obs, _ = acting.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})

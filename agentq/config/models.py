@@ -14,7 +14,7 @@ from agentq.agents.settings import AgentKind
 
 
 # env.name -> worker class; any "package.module:Class" string is imported as a plugin.
-WORKERS: dict[str, str] = {"restaurant": "agentq.agents.worker:SiteWorker"}
+WORKERS: dict[str, str] = {"restaurant": "agentq.agents.worker:SiteWorker", "miniwob": "agentq.agents.worker:SiteWorker"}
 COMPONENT_KINDS = ("policy", "critic", "judge")
 DEFAULT_EXPERIMENT = "hybrid_vs_policy.yaml"
 _PLUGIN_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -78,6 +78,23 @@ class EnvConfig(_Model):
     max_steps: int = Field(30, ge=1)
     catalogue_seed: int = 0
     options: dict[str, Any] = Field(default_factory=dict)  # worker-specific settings, passed through
+
+    @model_validator(mode="after")
+    def _site_backends(self) -> EnvConfig:
+        """A site without some backend (e.g. no in-process model) searches in one it has by default,
+        and asking for a missing one is an error that says why."""
+        from agentq.agents.worker import site_backends
+
+        offered = site_backends(self.name)
+        if offered is None:
+            return self
+        backends, note = offered
+        if "search_backend" not in self.model_fields_set:
+            self.search_backend = backends[0]  # type: ignore[assignment]
+        for key in ("backend", "search_backend"):
+            if getattr(self, key) not in backends:
+                raise ValueError(f"{key}: {getattr(self, key)!r} is not available on env {self.name!r} ({note})")
+        return self
 
 
 class TasksConfig(_Model):
