@@ -7,7 +7,7 @@ knows nothing else about the site. A second site fits beside the first by adding
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from flask import Flask
 
@@ -75,3 +75,31 @@ class SiteAdapter(Protocol):
 
     def stop_answers(self) -> list[str]:
         """Answers a policy may stop with."""
+
+
+@runtime_checkable
+class ExperimentSite(Protocol):
+    """What experiments need from any site, whatever drives its pages (the restaurant's Flask app
+    under `WebAgentEnv`, MiniWoB's JavaScript pages under their own env)."""
+
+    name: str
+    has_expert: bool  # False: no expert actions or distances; measured component quality is null
+    backends: tuple[str, ...]  # the env backends it offers; the first is the default search backend
+
+    def make_env(self, backend: str, **kwargs: Any) -> Any:
+        """Its gymnasium env on `backend`."""
+
+    def list_tasks(self, split: str) -> list[dict[str, str]]:
+        """Ids and difficulties of a frozen suite."""
+
+    def generate_tasks(self, seed: int, n: int) -> list[dict[str, str]]:
+        """Ids and difficulties of `n` fresh tasks drawn with `seed`."""
+
+    def task_by_id(self, task_id: str) -> Any:
+        """Any task by id."""
+
+    def evaluate_state(self, state: Any) -> Evaluation:
+        """The verdict on the episode an env snapshot holds (privileged)."""
+
+    def unavailable_components(self) -> dict[tuple[str, str], str]:
+        """(kind, name) of components that cannot run on this site, with the reason."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, NoReturn
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from agentq.config.models import ConfigError, Loc, Override
+from agentq.config.models import ConfigError, EnvConfig, Loc, Override
 from agentq.config.paths import _assign, format_loc, parse_set, resolve_path
 from agentq.config.validation import _Context, _explain
 from agentq.config.yaml_io import _read_yaml
@@ -36,7 +36,7 @@ class _Model(BaseModel):
 class TrainEnvConfig(_Model):
     """The env the data is collected in (always the in-process http backend)."""
 
-    name: str = "restaurant"
+    name: str = EnvConfig.model_fields["name"].default  # the experiments' default env
     max_steps: int = Field(30, ge=1)
     catalogue_seed: int = 0
 

@@ -23,6 +23,8 @@ class RestaurantSite:
     """Adapter between the TableTop site and `envs.web_env.WebAgentEnv`."""
 
     name = "restaurant"
+    has_expert = True
+    backends = ("http", "browser")
 
     def create_app(self, sandbox_token: str, catalogue_seed: int = 0) -> Flask:
         return create_app(catalogue_seed=catalogue_seed, sandbox_token=sandbox_token)
@@ -75,6 +77,15 @@ class RestaurantSite:
 
     def evaluate(self, task: tasks.Task, bookings: list[dict], stop_answer: str | None) -> evaluator.Evaluation:
         return evaluator.evaluate(task, bookings, stop_answer)
+
+    def evaluate_state(self, state: Any) -> evaluator.Evaluation:
+        """The evaluator's verdict on an env snapshot's bookings and stop answer."""
+        task = state.task if state.task is not None else self.task_by_id(state.task_id)
+        return evaluator.evaluate(task, list(state.bookings), state.stop_answer)
+
+    def unavailable_components(self) -> dict[tuple[str, str], str]:
+        """Every component runs here (the site has an expert and its own heuristics)."""
+        return {}
 
     def expert_action(self, view: ExpertView) -> str:
         return expert.next_action(view)

@@ -110,3 +110,13 @@ def test_a_browser_that_dies_mid_episode_is_reported_and_reset_recovers(miniwob_
     obs, reward, terminated, truncated, info = env.step('fill(1, "a")')
     assert truncated and not terminated and "error" in info and "reset()" in obs["last_action_error"]
     assert _login(miniwob_env, 6)[-1][1] == 1.0
+
+
+def test_both_sites_satisfy_the_experiment_site_contract():
+    from envs.site import ExperimentSite
+    from mock_sites.miniwob.adapter import MiniWoBSite
+    from mock_sites.restaurant.adapter import RestaurantSite
+
+    for site in (RestaurantSite(), MiniWoBSite()):
+        assert isinstance(site, ExperimentSite), site.name
+        assert site.backends and isinstance(site.has_expert, bool)
