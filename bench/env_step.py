@@ -1,9 +1,10 @@
-"""Benchmark the environment: http vs browser steps, our browser step vs raw Playwright, restore vs replay.
+"""Benchmark the environment: http vs browser steps, our browser step vs raw Playwright, restore vs replay;
+then MiniWoB beside the restaurant's browser backend (step, seeded reset, restore at depth 5).
 
 Everything is measured side by side in one run on the same expert episodes, and printed as
 ratios (the machine is shared and noisy; absolute times are for orientation only).
 
-    python bench/env_step.py [--tasks 4]
+    python bench/env_step.py [--tasks 4] [--part all|restaurant|miniwob]
 """
 
 from __future__ import annotations
@@ -104,11 +105,94 @@ def restore_vs_replay(env: gym.Env, task_id: str, actions: list[str], depth: int
     return statistics.median(restore_s), statistics.median(replay_s)
 
 
+def miniwob_walk(env: gym.Env, task: str, depth: int, seed: int = 0) -> list[str]:
+    """A seeded random walk over the legal actions that is still running after `depth` steps."""
+    import random
+
+    u = env.unwrapped
+    for attempt in range(50):
+        rng = random.Random(attempt)
+        env.reset(seed=seed, options={"task_id": f"{task}.{seed}"})
+        actions: list[str] = []
+        for _ in range(depth):
+            action = rng.choice(u.legal_actions())
+            _, _, terminated, truncated, _ = env.step(action)
+            actions.append(action)
+            if terminated or truncated:
+                break
+        if len(actions) == depth and not u.terminated:
+            return actions
+    raise RuntimeError(f"no {depth}-step walk on {task} stays unfinished")
+
+
+def reset_and_restore_times(env: gym.Env, task_id: str, seed: int, actions: list[str], other: dict) -> tuple[list[float], list[float]]:
+    """Seeded reset times, and times to restore the state after `actions` from another episode."""
+    u = env.unwrapped
+    env.reset(seed=seed, options={"task_id": task_id})
+    for action in actions:
+        env.step(action)
+    state = u.snapshot()
+    resets, restores = [], []
+    for _ in range(3):
+        resets.append(timed(lambda: env.reset(seed=seed, options={"task_id": task_id})))
+        env.reset(**other)
+        restores.append(timed(lambda: u.restore(state)))
+    return resets, restores
+
+
+def miniwob_table(console: Console, restaurant_tasks: int) -> None:
+    """MiniWoB's step, reset and restore-by-replay at depth 5 beside the restaurant's browser backend."""
+    import mock_sites.miniwob  # noqa: F401 - registers agentq/MiniWoB-v0
+    from mock_sites.miniwob.tasks import TASKS
+
+    depth = 5
+    cells: dict[str, dict[str, list[float]]] = {"restaurant": {}, "miniwob": {}}
+    browser = gym.make("agentq/Restaurant-v0", backend="browser")
+    http = gym.make("agentq/Restaurant-v0", backend="http")
+    tasks = [t.id for t in load_suite("dev") if t.expected.kind == "booking"][:restaurant_tasks]
+    for task_id in tasks:
+        actions = expert_actions(http, task_id)[:depth]
+        c = cells["restaurant"]
+        c.setdefault("step", []).extend(step_times(browser, task_id, actions))
+        resets, restores = reset_and_restore_times(browser, task_id, 0, actions, {"seed": 1, "options": {"task_id": tasks[0]}})
+        c.setdefault("reset", []).extend(resets)
+        c.setdefault("restore", []).extend(restores)
+    http.close()
+    browser.close()
+    env = gym.make("agentq/MiniWoB-v0", task="login-user")
+    replayed = 0
+    for task in TASKS:
+        actions = miniwob_walk(env, task, depth)
+        c = cells["miniwob"]
+        c.setdefault("step", []).extend(step_times(env, f"{task}.0", actions))
+        before = env.unwrapped.counters["replayed"]
+        resets, restores = reset_and_restore_times(env, f"{task}.0", 0, actions, {"seed": 1, "options": {"task_id": "login-user.1"}})
+        replayed += env.unwrapped.counters["replayed"] - before
+        c.setdefault("reset", []).extend(resets)
+        c.setdefault("restore", []).extend(restores)
+    env.close()
+    ms = lambda seconds: f"{seconds * 1000:.1f} ms"  # noqa: E731
+    table = Table(title=f"browser backends side by side: {len(tasks)} restaurant dev tasks, {len(TASKS)} MiniWoB tasks")
+    for column in ("median", "restaurant (browser)", "MiniWoB", "ratio MiniWoB/restaurant"):
+        table.add_column(column)
+    for key, label in (("step", "step"), ("reset", "seeded reset"), ("restore", f"restore at depth {depth}")):
+        r, m = statistics.median(cells["restaurant"][key]), statistics.median(cells["miniwob"][key])
+        table.add_row(label, ms(r), ms(m), f"{m / r:.1f}x")
+    console.print(table)
+    console.print(f"MiniWoB restores replay the prefix: {replayed} actions replayed for {3 * len(TASKS)} restores "
+                  "(the restaurant restores its server state in one call)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=4, help="hard dev tasks to use (default 4)")
+    parser.add_argument("--part", choices=("all", "restaurant", "miniwob"), default="all", help="which tables to measure")
     args = parser.parse_args()
     console = Console(width=150)
+    if args.part in ("all", "miniwob"):
+        miniwob_table(console, args.tasks)
+    if args.part == "miniwob":
+        return
     http = gym.make("agentq/Restaurant-v0", backend="http")
     browser = gym.make("agentq/Restaurant-v0", backend="browser")
     tasks = [t.id for t in load_suite("dev") if t.difficulty == "hard" and t.expected.kind == "booking"][: args.tasks]
