@@ -66,6 +66,12 @@ def unavailable_components(site: Any, agent_cfg: Any) -> list[str]:
     return found
 
 
+def _replayed(env: Any) -> int | None:
+    """Actions an env replayed to restore states (envs whose restore is reset + replay count them)."""
+    counters = getattr(getattr(env, "unwrapped", env), "counters", {})
+    return counters.get("replayed") if isinstance(counters, dict) else None
+
+
 def _usage(components: dict[str, Any]) -> dict[str, float]:
     """Summed usage counters of the components that report them (model calls, tokens, ...)."""
     total: dict[str, float] = {}
@@ -153,6 +159,7 @@ class SiteWorker:
             keep_pairs=bool(spec.pairs_path),
         )
         usage_before = _usage(components)
+        replayed_before = _replayed(self.search)
         meter = QualityMeter(self.oracle)
         shots = artifacts.screenshot_dir(spec) if spec.screenshots else None
         record = run_episode(
@@ -180,6 +187,8 @@ class SiteWorker:
             "quality_counts": meter.counts,
             **agent.extra(),
         }
+        if replayed_before is not None:  # the cost of restores by replay in the search env, beside env_steps
+            row["replayed_steps"] = _replayed(self.search) - replayed_before
         if usage:
             row["llm"] = usage
         artifacts.write_episode(spec, agent, record, row)
