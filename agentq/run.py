@@ -3,7 +3,8 @@
 Examples::
 
     python -m agentq.run --env restaurant --backend http --tasks 10 --workers 2
-    python -m agentq.run --config experiments/hybrid_vs_policy.yaml --set agents.hybrid.planner.simulations=32
+    python -m agentq.run --config experiments/hybrid_vs_policy.yaml --set agents.mcts.planner.simulations=32
+    python -m agentq.run --list        # envs, agent kinds and components with their settings
     python -m agentq.run --resume runs/hybrid_vs_policy-20260101-120000
 """
 
@@ -21,9 +22,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from agentq.config import ConfigError, ExperimentConfig, Override, default_experiment_path, load_config, parse_set
+from agentq.config.locate import FieldError, locate
 from agentq.report import rich_table
 from agentq.results import ResultsError, RunFolder
-from agentq.runner import RunnerError, run_experiment
+from agentq.runner import RunInputError, RunnerError, run_experiment
 from agentq.components.llm import run_notes as llm_notes
 
 
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "without --config runs experiments/hybrid_vs_policy.yaml")  # fmt: skip
     p.add_argument("--config", type=Path, help="experiment YAML file")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
-                   help="override a field (value read as YAML), e.g. agents.hybrid.planner.simulations=32; "
+                   help="override a field (value read as YAML), e.g. agents.mcts.planner.simulations=32; "
                    "repeatable")  # fmt: skip
     p.add_argument("--backend", choices=["http", "browser"], help="acting backend (env.backend)")
     p.add_argument("--split", help="task split (tasks.split)")
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ray-address", metavar="ADDR", help="join the Ray cluster at ADDR (implies --executor ray; "
                    "without it a local Ray is started) (ray_address)")  # fmt: skip
     p.add_argument("--no-cache", action="store_true", help="llm components neither read nor write the response cache")
+    p.add_argument("--list", action="store_true", help="print the envs, agent kinds and components with their "
+                   "settings and defaults, then exit")  # fmt: skip
     return p
 
 
@@ -62,6 +66,18 @@ def _overrides(args: argparse.Namespace) -> list[Override]:
     if args.ray_address is not None and args.executor is None:
         out.append(Override("executor", "ray", f"--ray-address {args.ray_address}"))
     return out + [parse_set(s) for s in args.sets]
+
+
+def config_source(args: argparse.Namespace) -> Path | None:
+    """The YAML file the run's config is read from (None when there is none to read)."""
+    if args.config is not None:
+        return args.config
+    if args.resume is not None:
+        return RunFolder(args.resume).config
+    try:
+        return default_experiment_path()
+    except ConfigError:
+        return None
 
 
 def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path, bool]:
@@ -87,6 +103,11 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path, bool]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 run error, 2 bad config, 130 interrupted)."""
     args = build_parser().parse_args(argv)
+    if args.list:
+        from agentq.listing import listing
+
+        print(listing(), end="")
+        return 0
     llm_notes.set_cache_switch(args.no_cache)
     out, err = Console(), Console(stderr=True, soft_wrap=True)
     if not out.is_terminal:  # keep the table readable in logs and pipes
@@ -112,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         task_id: list[Any] = []
 
         def on_start(done: int, total: int) -> None:
+            progress.start()  # only once the plan is known: an error before it prints no empty bar
             task_id.append(progress.add_task(cfg.name, total=total, completed=done, **counts))
 
         def on_row(done: int, total: int, row: dict[str, Any] | None) -> None:
@@ -119,9 +141,15 @@ def main(argv: list[str] | None = None) -> int:
                 counts["errors" if row.get("error") else "ok"] += 1
             progress.update(task_id[0], completed=done, **counts)
 
-        with progress:
+        try:
             outcome = run_experiment(cfg, run_dir, resume=resume, on_row=on_row, on_start=on_start)
-    except ConfigError as exc:
+        finally:
+            if task_id:  # stopping a bar that never started still prints an empty line
+                progress.stop()
+    except FieldError as exc:  # a field the site refused once the run started (e.g. --split validation)
+        print(f"error: {locate(exc, config_source(args), _overrides(args))}", file=sys.stderr)
+        return 2
+    except (ConfigError, RunInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (RunnerError, ResultsError, OSError) as exc:
@@ -141,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"{outcome.errors} episode(s) ended with an error; see 'error' in episodes.jsonl",
                   highlight=False, markup=False)  # fmt: skip
     out.print(f"Run folder: {outcome.run_dir}", highlight=False, markup=False)
+    page = outcome.run_dir / "report.html"
+    if page.is_file():
+        out.print(f"Report: {page}", highlight=False, markup=False, soft_wrap=True)
     if outcome.interrupted:
         err.print(
             f"Interrupted after {outcome.completed}/{outcome.total} episodes; finished rows are kept. "

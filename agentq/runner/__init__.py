@@ -13,7 +13,8 @@ from .experiment import RunOutcome, prepare_folder, run_experiment
 from .loop import PREFETCH, ProgressHook
 from .plan import episode_seed, plan_episodes
 from .rows import EPISODE_KEYS, RUNNER_KEYS, build_row
-from .seam import EpisodeResult, EpisodeSpec, EpisodeWorker, RunnerError, TaskRef, Timings, import_worker, worker_ref
+from .seam import (EpisodeResult, EpisodeSpec, EpisodeWorker, RunInputError, RunnerError, TaskRef, Timings,
+                   import_worker, worker_ref)
 from .tasks import list_tasks, select_tasks
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "RUNNER_KEYS",
     "EPISODE_KEYS",
     "RunnerError",
+    "RunInputError",
     "EpisodeSpec",
     "Timings",
     "EpisodeResult",

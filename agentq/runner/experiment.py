@@ -17,7 +17,7 @@ from agentq.results import JsonlAppender, RunFolder, atomic_write_text, is_error
 
 from .loop import ProcessPoolRunner, ProgressHook, RowRecorder
 from .plan import plan_episodes
-from .seam import EpisodeSpec, RunnerError, import_worker
+from .seam import EpisodeSpec, RunInputError, RunnerError, import_worker
 from .tasks import generate_tasks, list_tasks, select_tasks
 
 
@@ -62,10 +62,10 @@ def prepare_folder(cfg: ExperimentConfig, run_dir: Path, resume: bool) -> RunFol
     folder = RunFolder(Path(run_dir))
     if resume:
         if not folder.config.is_file():
-            raise RunnerError(f"--resume {run_dir}: no config.yaml there, so it is not a run folder")
+            raise RunInputError(f"--resume {run_dir}: no config.yaml there, so it is not a run folder")
         stored = load_config(folder.config)
         if config_hash(stored) != config_hash(cfg):
-            raise RunnerError(
+            raise RunInputError(
                 f"--resume {run_dir}: the config differs from the one this run started with "
                 f"(hash {config_hash(stored)[:12]} vs {config_hash(cfg)[:12]}); resume without --config/--set, "
                 "or start a new run with --out"
@@ -73,7 +73,7 @@ def prepare_folder(cfg: ExperimentConfig, run_dir: Path, resume: bool) -> RunFol
         _record_provenance(folder, resumed=True)
         return folder
     if folder.config.exists() or folder.episodes.exists():
-        raise RunnerError(f"{run_dir} already holds a run; resume it with --resume {run_dir} or choose another --out")
+        raise RunInputError(f"{run_dir} already holds a run; resume it with --resume {run_dir} or choose another --out")
     folder.path.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder.config, dump_config(cfg))
     _record_provenance(folder, resumed=False)
@@ -116,7 +116,7 @@ def build_runner(
     if kind != "process":
         raise RunnerError(f"unknown executor {kind!r}; use 'process' or 'ray'")
     if address:
-        raise RunnerError(f"ray_address {address!r} is set but the executor is 'process'; use executor: ray")
+        raise RunInputError(f"ray_address {address!r} is set but the executor is 'process'; use executor: ray")
     return ProcessPoolRunner(cfg, folder, specs, difficulty, workers, on_row)
 
 

@@ -14,6 +14,11 @@ class RunnerError(RuntimeError):
     """The run cannot start or go on (bad worker, foreign run folder, crashing start-up...)."""
 
 
+class RunInputError(RunnerError):
+    """The run cannot start because of what it was given (a worker that cannot be imported, a run
+    folder that holds another run): the command line exits 2, as for a bad config."""
+
+
 class EpisodeSpec(BaseModel):
     """One episode to run, as sent to a worker."""
 
@@ -97,7 +102,7 @@ def import_worker(env_name: str) -> type:
             if missing and env_name in WORKERS
             else ""
         )
-        raise RunnerError(
+        raise RunInputError(
             f"env {env_name!r}: cannot import worker {ref}: {exc}{hint}. "
             "A worker can also be named directly, e.g. --env agentq.testing.fake_worker:FakeWorker"
         ) from exc
@@ -108,8 +113,8 @@ def import_worker(env_name: str) -> type:
         ) from exc
     cls = getattr(mod, cls_name, None)
     if not isinstance(cls, type):
-        raise RunnerError(f"env {env_name!r}: module {module} has no class {cls_name!r}")
+        raise RunInputError(f"env {env_name!r}: module {module} has no class {cls_name!r}")
     missing_methods = [m for m in ("describe_agent", "run", "close") if not callable(getattr(cls, m, None))]
     if missing_methods:
-        raise RunnerError(f"env {env_name!r}: worker {ref} lacks {missing_methods} (see EpisodeWorker)")
+        raise RunInputError(f"env {env_name!r}: worker {ref} lacks {missing_methods} (see EpisodeWorker)")
     return cls

@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agentq.config import ConfigError, EnvConfig, TasksConfig
+from agentq.config import EnvConfig, TasksConfig
+from agentq.config.locate import FieldError
 
 from .rows import error_text
 from .seam import RunnerError, TaskRef
@@ -42,15 +43,17 @@ def list_tasks(worker_cls: type, env: EnvConfig, split: str) -> list[TaskRef]:
         where = f"{worker_cls.__name__}.list_tasks(split={split!r})"
         try:
             items = list(hook(env, split))
+        except (ValueError, KeyError) as exc:  # the site's answer to a split it does not have
+            raise FieldError(("tasks", "split"), str(exc.args[0]) if exc.args else str(exc), split) from None
         except Exception as exc:
             raise RunnerError(f"tasks.split: {where} failed: {error_text(exc)}") from exc
     else:
         path = _seed_file(env.name, split)
         if path is None:
-            raise RunnerError(
-                f"tasks.split: no task list for split {split!r}: {worker_cls.__name__} has no list_tasks() "
+            raise FieldError(("tasks", "split"), (
+                f"no task list for split {split!r}: {worker_cls.__name__} has no list_tasks() "
                 f"and seeds/{env.name}/{split}.jsonl does not exist"
-            )
+            ), split)  # fmt: skip
         items = []
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip():
@@ -78,7 +81,7 @@ def generate_tasks(worker_cls: type, env: EnvConfig, cfg: TasksConfig) -> list[T
     try:
         items = list(hook(env, cfg.generate_seed, count))
     except ValueError as exc:
-        raise ConfigError(f"tasks.generate_seed: {exc}") from None
+        raise FieldError(("tasks", "generate_seed"), str(exc), cfg.generate_seed) from None
     return [_task_ref(it, f"generate_tasks(seed={cfg.generate_seed})") for it in items]
 
 
@@ -97,16 +100,17 @@ def select_tasks(tasks: list[TaskRef], cfg: TasksConfig) -> tuple[list[TaskRef],
             if tid not in by_id:
                 close = difflib.get_close_matches(tid, list(by_id), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ConfigError(f"tasks.ids[{i}]: no task {tid!r} in split {cfg.split!r}{hint}")
+                raise FieldError(("tasks", "ids", i), f"no task {tid!r} in split {cfg.split!r}{hint}", tid)
         return [by_id[t] for t in cfg.ids], []
     pool = tasks
     if cfg.difficulty is not None:
         pool = [t for t in tasks if t.difficulty in cfg.difficulty]
         if not pool:
             known = sorted({str(t.difficulty) for t in tasks})
-            raise ConfigError(
-                f"tasks.difficulty: no task in split {cfg.split!r} has difficulty {cfg.difficulty} (known: {known})"
-            )
+            close = [c for d in cfg.difficulty for c in difflib.get_close_matches(d, known, n=1)]
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise FieldError(("tasks", "difficulty"),
+                             f"no task in split {cfg.split!r} has that difficulty{hint}; known: {known}", cfg.difficulty)
     if cfg.n is None or cfg.n >= len(pool):
         notes = []
         if cfg.n is not None and cfg.n > len(pool):

@@ -104,12 +104,12 @@ def test_cli_errors_are_clear(tmp_path):
     assert "agents[1].planer" in bad.stderr and "did you mean 'planner'?" in bad.stderr
     assert "Traceback" not in bad.stderr
     missing = run_module("agentq.run", "--config", str(cfg), "--env", "agentq.nothere:Worker", cwd=tmp_path)
-    assert missing.returncode == 1 and "cannot import worker agentq.nothere:Worker" in missing.stderr
+    assert missing.returncode == 2 and "cannot import worker agentq.nothere:Worker" in missing.stderr
     assert "Traceback" not in missing.stderr
     run = tmp_path / "run"
     subprocess_ok(run_module("agentq.run", "--config", str(cfg), "--set", "env.options.sleep_ms=0", "--tasks", "2",
                              "--out", str(run), cwd=tmp_path))  # fmt: skip
     other = run_module("agentq.run", "--resume", str(run), "--seed", "5", cwd=tmp_path)
-    assert other.returncode == 1 and "config differs" in other.stderr
+    assert other.returncode == 2 and "config differs" in other.stderr
     again = run_module("agentq.run", "--config", str(cfg), "--out", str(run), cwd=tmp_path)
-    assert again.returncode == 1 and f"--resume {run}" in again.stderr
+    assert again.returncode == 2 and f"--resume {run}" in again.stderr
