@@ -11,6 +11,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import signal
 import sys
@@ -34,8 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m agentq.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.add_argument("--env", help="env name (restaurant) or a worker class 'package.module:Class'; "
-                   "without --config runs experiments/hybrid_vs_policy.yaml")  # fmt: skip
+    p.add_argument("--env", help="env name (restaurant, miniwob) or a worker class 'package.module:Class'; "
+                   "without --config runs experiments/<env>_search.yaml if there is one, else hybrid_vs_policy.yaml")  # fmt: skip
     p.add_argument("--config", type=Path, help="experiment YAML file")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override a field (value read as YAML), e.g. agents.mcts.planner.simulations=32; "
@@ -68,6 +69,16 @@ def _overrides(args: argparse.Namespace) -> list[Override]:
     return out + [parse_set(s) for s in args.sets]
 
 
+def default_config(env: str | None) -> Path:
+    """The default experiment: ``experiments/<env>_search.yaml`` when the env has its own, else the project's."""
+    if env is not None and re.fullmatch(r"[A-Za-z0-9_-]+", env):
+        try:
+            return default_experiment_path(f"{env}_search.yaml")
+        except ConfigError:
+            pass
+    return default_experiment_path()
+
+
 def config_source(args: argparse.Namespace) -> Path | None:
     """The YAML file the run's config is read from (None when there is none to read)."""
     if args.config is not None:
@@ -75,7 +86,7 @@ def config_source(args: argparse.Namespace) -> Path | None:
     if args.resume is not None:
         return RunFolder(args.resume).config
     try:
-        return default_experiment_path()
+        return default_config(args.env)
     except ConfigError:
         return None
 
@@ -89,7 +100,7 @@ def resolve(args: argparse.Namespace) -> tuple[ExperimentConfig, Path, bool]:
         if not stored.is_file():
             raise ConfigError(f"--resume {args.resume}: no config.yaml there, so it is not a run folder")
         return load_config(args.config or stored, _overrides(args)), args.resume, True
-    cfg = load_config(args.config or default_experiment_path(), _overrides(args))
+    cfg = load_config(args.config or default_config(args.env), _overrides(args))
     out = args.out
     if out is None:
         stem = Path(cfg.output.dir) / f"{cfg.name}-{time.strftime('%Y%m%d-%H%M%S')}"
