@@ -106,7 +106,7 @@ def _write_data(out: Path, unit: str, pairs: list[dict[str, Any]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(folder / "pairs.jsonl", b"".join(row_line(p) for p in pairs))
     if pairs and "prompt" in pairs[0]:
-        write_trl([PairLine.model_validate(p).pair() for p in pairs], folder)
+        write_trl([PairLine.model_validate(p) for p in pairs], folder)  # keeps task_id for the TRL files
 
 
 def iteration_name(stage: str, iteration: int) -> str:

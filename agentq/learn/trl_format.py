@@ -1,14 +1,17 @@
 """Preference pairs in the two dataset formats that Hugging Face TRL's ``DPOTrainer`` reads.
 
-Reads pair files (JSON lines, one :class:`~agentq.planner.preferences.PreferencePair` a line, as a
+Reads pair files (JSON lines, one :class:`~agentq.planner.preferences.PairLine` a line, as a
 run writes them to ``RUN_DIR/pairs/`` with ``output.save_pairs: true`` and as the training code
-writes them; the extra ``task_id`` and ``step`` fields are ignored) and writes two files:
+writes them) and writes two files:
 
 - ``dpo_standard.jsonl``: ``{"prompt": str, "chosen": str, "rejected": str}``
 - ``dpo_conversational.jsonl``: the same with chat messages (system + user prompt, one
   assistant message each for chosen and rejected)
 
-Each line holds exactly the keys TRL expects, nothing else, so either file loads with
+Each line also carries ``task_id``, ``chosen_value`` and ``rejected_value`` (extra columns that
+``DPOTrainer`` does not read, kept so pairs can be split by task or filtered by margin). The prompt ends
+with the goal and the instruction, after the page: TRL truncates long prompts from the left, so
+what it cuts is the top of the page, never the goal. Either file loads with
 ``datasets.load_dataset("json", data_files=...)`` straight into ``DPOTrainer``.
 
 Example::
@@ -45,21 +48,34 @@ STANDARD_FILE = "dpo_standard.jsonl"
 CONVERSATIONAL_FILE = "dpo_conversational.jsonl"
 
 
-def _user_text(pair: PreferencePair) -> str:
-    return f"{pair.prompt.to_text()}\n\n{INSTRUCTION}"
+def prompt_text(pair: PreferencePair) -> str:
+    """The user prompt: the page, the actions so far, then the goal and the instruction. The goal
+    comes last because TRL cuts an over-long prompt from the left (``max_prompt_length``, and
+    ``max_length`` with ``truncation_mode="keep_end"``): the top of the page goes first."""
+    p = pair.prompt
+    past = "\n".join(p.history) if p.history else "(none)"
+    return f"OBSERVATION:\n{p.observation}\nPREVIOUS ACTIONS:\n{past}\nGOAL: {p.goal}\n\n{INSTRUCTION}"
 
 
-def standard_record(pair: PreferencePair) -> dict[str, str]:
-    """TRL's standard preference record: the prompt text (ending in a newline) and both actions."""
-    return {"prompt": f"{_user_text(pair)}\n", "chosen": pair.chosen, "rejected": pair.rejected}
+def extra_columns(pair: PreferencePair) -> dict[str, Any]:
+    """The columns beside TRL's: the task (None for a pair read without one) and the two values."""
+    return {"task_id": getattr(pair, "task_id", None), "chosen_value": pair.chosen_value,
+            "rejected_value": pair.rejected_value}  # fmt: skip
 
 
-def conversational_record(pair: PreferencePair) -> dict[str, list[dict[str, str]]]:
-    """TRL's conversational preference record: system + user messages, one assistant reply each."""
+def standard_record(pair: PreferencePair) -> dict[str, Any]:
+    """TRL's standard preference record: the prompt text (ending in a newline), both actions, extras."""
+    return {"prompt": f"{prompt_text(pair)}\n", "chosen": pair.chosen, "rejected": pair.rejected,
+            **extra_columns(pair)}  # fmt: skip
+
+
+def conversational_record(pair: PreferencePair) -> dict[str, Any]:
+    """TRL's conversational preference record: system + user messages, one assistant reply each, extras."""
     return {
-        "prompt": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": _user_text(pair)}],
+        "prompt": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt_text(pair)}],
         "chosen": [{"role": "assistant", "content": pair.chosen}],
         "rejected": [{"role": "assistant", "content": pair.rejected}],
+        **extra_columns(pair),
     }
 
 
@@ -88,7 +104,7 @@ def _validation_problem(err: ValidationError) -> str:
     return "not a preference pair: " + "; ".join(parts)
 
 
-def _parse_line(raw: bytes) -> PreferencePair | None:
+def _parse_line(raw: bytes) -> PairLine | None:
     """The pair on one line (None for a blank line); ValueError with the problem otherwise."""
     try:
         text = raw.decode("utf-8")
@@ -103,17 +119,18 @@ def _parse_line(raw: bytes) -> PreferencePair | None:
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object, got {type(data).__name__}")
     try:
-        return PairLine.model_validate(data).pair()
+        return PairLine.model_validate(data)
     except ValidationError as e:
         raise ValueError(_validation_problem(e)) from None
 
 
-def read_pairs(paths: StrPath | Iterable[StrPath]) -> list[PreferencePair]:
-    """Every pair in the given JSONL files and folders (see :func:`pair_files`), in file and line order.
+def read_pairs(paths: StrPath | Iterable[StrPath]) -> list[PairLine]:
+    """Every pair line (the pair, its task_id and step) in the given JSONL files and folders (see
+    :func:`pair_files`), in file and line order.
 
     Blank lines are skipped; any other bad line raises ValueError naming ``file:line`` and the problem.
     """
-    pairs: list[PreferencePair] = []
+    pairs: list[PairLine] = []
     for path in pair_files(paths):
         for number, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
             try:

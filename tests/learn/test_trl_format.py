@@ -18,15 +18,15 @@ from agentq.learn.trl_format import (
     standard_record,
     write_trl,
 )
-from agentq.planner.preferences import PreferencePair, PreferencePrompt
+from agentq.planner.preferences import PairLine, PreferencePair, PreferencePrompt
 
 PAGE = '[1] link "Book a table"\n[2] textbox "Name"'
-TEXT = (
-    "GOAL: Book a table for 2 at Café Olé\n"
+TEXT = (  # the goal last: TRL cuts long prompts from the left, so the top of the page goes first
+    "OBSERVATION:\n"
+    f"{PAGE}\n"
     "PREVIOUS ACTIONS:\n"
     'goto("/")\n'
-    "OBSERVATION:\n"
-    f"{PAGE}\n\n"
+    "GOAL: Book a table for 2 at Café Olé\n\n"
     'Write the next action only, in the action grammar: click(id), fill(id, "text"), '
     'select(id, "option"), goto("/path"), back(), ask_user("question"), stop("answer")'
 )
@@ -51,9 +51,15 @@ def run_line(pair: PreferencePair, task_id: str = "train-001", step: int = 0) ->
     return {"task_id": task_id, "step": step, **pair.model_dump()}
 
 
-def test_standard_record_is_exactly_prompt_chosen_rejected():
+EXTRA = {"task_id": None, "chosen_value": 0.8, "rejected_value": 0.3}
+
+
+def test_standard_record_is_prompt_chosen_rejected_and_the_extra_columns():
     assert INSTRUCTION in TEXT
-    assert standard_record(make_pair()) == {"prompt": TEXT + "\n", "chosen": "click(1)", "rejected": 'fill(2, "Ana")'}
+    assert standard_record(make_pair()) == {"prompt": TEXT + "\n", "chosen": "click(1)", "rejected": 'fill(2, "Ana")',
+                                            **EXTRA}  # fmt: skip
+    line = PairLine.model_validate(run_line(make_pair(), task_id="train-0007"))
+    assert standard_record(line) == {**standard_record(make_pair()), "task_id": "train-0007"}
 
 
 def test_conversational_record_is_trl_chat_format():
@@ -61,10 +67,20 @@ def test_conversational_record_is_trl_chat_format():
         "prompt": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": TEXT}],
         "chosen": [{"role": "assistant", "content": "click(1)"}],
         "rejected": [{"role": "assistant", "content": 'fill(2, "Ana")'}],
+        **EXTRA,
     }
 
 
-def test_read_pairs_ignores_run_extras_and_reads_folders_sorted(tmp_path):
+def test_the_goal_survives_left_truncation_of_a_long_prompt():
+    long_page = "\n".join(f'[{i}] link "Restaurant {i}"' for i in range(400))
+    pair = make_pair().model_copy(update={"prompt": PreferencePrompt(goal="Book Tinto", observation=long_page,
+                                                                     history=[])})  # fmt: skip
+    prompt = standard_record(pair)["prompt"]
+    kept = prompt[-600:]  # what a left truncation (TRL's max_prompt_length) keeps of it
+    assert "GOAL: Book Tinto" in kept and INSTRUCTION in kept and "Restaurant 0" not in kept
+
+
+def test_read_pairs_keeps_the_task_and_reads_folders_sorted(tmp_path):
     a, b, c = make_pair(chosen="click(1)"), make_pair(chosen="back()"), make_pair(chosen='stop("done")')
     write_lines(tmp_path / "pairs" / "0002.jsonl", [run_line(c, step=3)])
     (tmp_path / "pairs" / "0001.jsonl").write_text(
@@ -72,8 +88,11 @@ def test_read_pairs_ignores_run_extras_and_reads_folders_sorted(tmp_path):
     )
     (tmp_path / "pairs" / "notes.txt").write_text("not a pair file", encoding="utf-8")
     empty = write_lines(tmp_path / "empty.jsonl", [])
-    assert read_pairs(tmp_path / "pairs") == [a, b, c]
-    assert read_pairs([empty, tmp_path / "pairs" / "0002.jsonl", str(tmp_path / "pairs" / "0001.jsonl")]) == [c, a, b]
+    assert [p.pair() for p in read_pairs(tmp_path / "pairs")] == [a, b, c]
+    assert [p.step for p in read_pairs(tmp_path / "pairs")] == [0, 1, 3]
+    assert {p.task_id for p in read_pairs(tmp_path / "pairs")} == {"train-001"}
+    again = read_pairs([empty, tmp_path / "pairs" / "0002.jsonl", str(tmp_path / "pairs" / "0001.jsonl")])
+    assert [p.pair() for p in again] == [c, a, b]
 
 
 def test_written_files_have_one_parsable_record_per_pair(tmp_path):
@@ -85,7 +104,8 @@ def test_written_files_have_one_parsable_record_per_pair(tmp_path):
         lines = text.splitlines()
         assert text.endswith("\n") and len(lines) == len(pairs)
         assert [json.loads(line) for line in lines] == [record(p) for p in pairs]
-        assert all(set(json.loads(line)) == {"prompt", "chosen", "rejected"} for line in lines)
+        columns = {"prompt", "chosen", "rejected", "task_id", "chosen_value", "rejected_value"}
+        assert all(set(json.loads(line)) == columns for line in lines)
     assert "東京" in standard.read_text(encoding="utf-8")  # ensure_ascii=False
     assert sorted(p.name for p in standard.parent.iterdir()) == [CONVERSATIONAL_FILE, STANDARD_FILE]  # no temp left
 
@@ -102,7 +122,8 @@ def test_round_trip_from_a_run_file(tmp_path):
     pairs = [make_pair(), make_pair(chosen="back()")]
     source = write_lines(tmp_path / "pairs" / "0000.jsonl", [run_line(p, step=i) for i, p in enumerate(pairs)])
     standard, _ = write_trl(read_pairs(source), tmp_path / "trl")
-    assert [json.loads(line) for line in standard.read_text(encoding="utf-8").splitlines()] == [standard_record(p) for p in pairs]
+    expected = [{**standard_record(p), "task_id": "train-001"} for p in pairs]  # the run line's task is kept
+    assert [json.loads(line) for line in standard.read_text(encoding="utf-8").splitlines()] == expected
 
 
 @pytest.mark.parametrize(
