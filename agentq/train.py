@@ -88,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         cfg, out, resume = resolve(args)
         with progress:
             outcome = run_training(cfg, out, resume=resume, phase=phase, on_stage=on_stage)
-    except (ConfigError, TrainSplitError) as exc:
+    except (ConfigError, TrainSplitError, TrainRunError) as exc:  # bad input: the config, a split, the folder
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (TrainRunError, CheckpointError, OSError, ValueError) as exc:
+    except (CheckpointError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,0 +1,38 @@
+"""Every bad input to ``python -m agentq.train`` exits 2 with one located message per problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agentq import train
+
+QUICK = Path(__file__).resolve().parents[2] / "experiments" / "learn" / "quick.yaml"
+
+
+def test_a_misspelt_override_inside_a_stage_gets_a_suggestion(tmp_path, capsys):
+    code = train.main(["--config", str(QUICK), "--out", str(tmp_path / "out"), "--set", "stages.base.demoz=3"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "error: --set stages.base.demoz=3: stages[0].demoz: unknown key 'demoz' (did you mean 'demos'?)\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_mistake_of_a_file_is_reported_at_once(tmp_path, capsys):
+    text = QUICK.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("threads:", "thread:", 1).replace("demos:", "demoss:", 1), encoding="utf-8")
+    assert "thread:" in bad.read_text() and "demoss:" in bad.read_text()
+    assert train.main(["--config", str(bad), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key 'thread' (did you mean 'threads'?)" in err
+    assert "unknown key 'demoss' (did you mean 'demos'?)" in err
+    assert err.count(f"{bad}:") >= 2 and "Traceback" not in err
+
+
+def test_a_used_folder_is_a_bad_input(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "something").write_text("x")
+    assert train.main(["--config", str(QUICK), "--out", str(out)]) == 2
+    assert f"use --resume {out}" in capsys.readouterr().err
