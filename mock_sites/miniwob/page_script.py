@@ -116,6 +116,10 @@ SNAPSHOT_JS = r"""() => {
     if (tag === 'input') {
       const type = (el.type || 'text').toLowerCase();
       attrs.push('type="' + esc(type) + '"');
+      if (el.readOnly && !['checkbox', 'radio', 'button', 'submit', 'reset', 'image'].includes(type)) {
+        // a read-only field (e.g. a date picker's) is clicked, never typed into
+        return '<button type="button" aria-label="' + esc(el.value ? name + ': ' + el.value : name) + '"></button>';
+      }
       if (type === 'checkbox' || type === 'radio') { if (el.checked) attrs.push('checked'); }
       else attrs.push('value="' + esc(el.value) + '"');
       return '<input ' + attrs.join(' ') + '>';
@@ -155,20 +159,32 @@ SNAPSHOT_JS = r"""() => {
     const d = delegates.concat(delegatedSelectors(el));
     const tag = el.tagName.toLowerCase();
     if (hasHandler(el, delegates) && tag !== 'body' && tag !== 'html') {
-      mark(el);
+      const id = mark(el);
       const inner = [];
       const text = ownText(el, d, inner);
+      if (!text && inner.length) {  // a wrapper whose only content is its controls: the controls suffice
+        el.removeAttribute(MARK); next = id - 1;
+        const again = [];
+        ownText(el, d, again);
+        return wrap(tag, again.join(''), el);
+      }
       const label = text || squash(el.getAttribute('title') || el.getAttribute('aria-label') || el.className || tag);
-      return '<button type="button">' + esc(label) + '</button>' + inner.join('');
+      return wrap(tag, '<button type="button">' + esc(label) + '</button>' + inner.join(''), el);
     }
     let body = '';
     el.childNodes.forEach(child => {
       if (child.nodeType === Node.TEXT_NODE) body += esc(child.data);
       else if (child.nodeType === Node.ELEMENT_NODE) body += walk(child, d);
     });
-    const keep = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'table', 'tr', 'td', 'th', 'p', 'label', 'br', 'form', 'fieldset'];
-    const block = getComputedStyle(el).display !== 'inline';
-    const out = keep.includes(tag) ? tag : (block ? 'div' : 'span');
+    return wrap(tag, body, el);
+  }
+  // table parts stay table parts (anything else inside a table would be moved out of it by a parser)
+  const KEEP = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot', 'caption',
+                'tr', 'td', 'th', 'p', 'label', 'br', 'form', 'fieldset'];
+  const CELL_TAGS = ['table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'caption'];
+  function wrap(tag, body, el) {
+    if (CELL_TAGS.includes(tag)) return '<' + tag + '>' + body + '</' + tag + '>';
+    const out = KEEP.includes(tag) ? tag : (getComputedStyle(el).display === 'inline' ? 'span' : 'div');
     return '<' + out + '>' + body + '</' + out + '>';
   }
   const title = esc(document.title || '');
