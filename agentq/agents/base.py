@@ -81,6 +81,7 @@ class EpisodeContext:
     search: gym.Env
     search_oracle: Oracle
     history: list[str] = field(default_factory=list)
+    max_steps: int = 30  # the acting env's step limit: the most acting steps an episode can take
     sync_s: float = 0.0
     _state: Any = None
     _state_step: int = -1
@@ -91,6 +92,14 @@ class EpisodeContext:
             self._state = self.acting.unwrapped.snapshot()
             self._state_step = len(self.history)
         return self._state
+
+    def search_allowance(self, episode_env_steps: int | None) -> int | None:
+        """The env steps an episode's search may spend in all: `episode_env_steps` less the acting
+        steps reserved for the whole episode (`max_steps`), so search plus acting never exceeds it.
+        None: no budget."""
+        if episode_env_steps is None:
+            return None
+        return max(0, episode_env_steps - self.max_steps)
 
     def component_obs(self, obs: Obs) -> Obs:
         """What components see: the observation, the page's legal actions and the actions so far."""

@@ -11,9 +11,11 @@ from agentq.planner.mcts import MCTSPlanner
 
 from . import plugins
 from .base import Agent
+from .beam import BeamAgent
+from .best_first import BestFirstAgent
 from .best_of_n import BestOfNAgent
 from .mcts_agent import MCTSAgent
-from .settings import PRIVILEGED_KINDS, SEARCHES, SETTINGS, BestOfNSettings, CriticGreedySettings
+from .settings import PRIVILEGED_KINDS, SEARCHES, SETTINGS, CriticGreedySettings
 from .stepwise import CriticGreedyAgent, ExpertAgent, PureAgent, RandomAgent
 
 
@@ -61,8 +63,14 @@ def build_agent(agent: Any, components: dict[str, Any], episode_seed: int, keep_
         assert isinstance(settings, CriticGreedySettings)
         return CriticGreedyAgent(components["policy"], components["critic"], settings.num_candidates, rng)
     seed = episode_seed % 2**31
-    if kind == "best_of_n":
-        assert isinstance(settings, BestOfNSettings)
-        return BestOfNAgent(components["policy"], components["judge"], settings, np.random.default_rng(seed))
+    plan_once = {
+        "best_of_n": lambda *a: BestOfNAgent(*a, guided=False),
+        "guided_best_of_n": lambda *a: BestOfNAgent(*a, guided=True),
+        "beam": BeamAgent,
+        "best_first": BestFirstAgent,
+    }
+    if kind in plan_once:
+        c = components
+        return plan_once[kind](c["policy"], c.get("critic"), c["judge"], settings, np.random.default_rng(seed))
     planner = MCTSPlanner(components["policy"], components["critic"], components["judge"], settings, seed=seed)
     return MCTSAgent(planner, settings, keep_tree=keep_tree, keep_pairs=keep_pairs)

@@ -3,6 +3,7 @@ plans there, and the chosen action is taken in the acting env ("plan in http, ac
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import networkx as nx
@@ -15,11 +16,15 @@ from .settings import MCTSAgentSettings
 
 
 class MCTSAgent:
-    """Agent Q's search at every step, within an optional per-episode env-step budget.
+    """MCTS at every decision that is not following an accepted trajectory, within the episode's
+    env-step budget.
 
-    With `episode_env_steps` set, a decision may spend at most what is left of the budget after
-    the search and acting steps so far (and at most `max_env_steps`); once it is spent, decisions
-    take the critic's favourite among the policy's K samples, like critic_greedy.
+    With `episode_env_steps` set, the acting steps of the whole episode (`max_steps`) are reserved
+    and the rest is the search's: the first decision may spend `first_share` of it, each later one
+    `later_share` of what is left (and at most `max_env_steps`); `simulations` caps a decision only
+    when given explicitly. The tree and the kept trajectories carry over between decisions; once
+    the search budget is spent, decisions take the most visited child of the kept subtree, or the
+    critic's favourite among the policy's K samples (critic_greedy).
     """
 
     def __init__(self, planner: MCTSPlanner, settings: MCTSAgentSettings, keep_tree: bool, keep_pairs: bool) -> None:
@@ -32,23 +37,38 @@ class MCTSAgent:
         self._pairs: list[dict[str, Any]] = []
         self._miner = PairMiner(planner.config.alpha, planner.config.theta)
         self._finished = False
+        self._committed = 0
 
     def _cap(self, ctx: EpisodeContext) -> int | None:
         per_decision = self.settings.max_env_steps
-        if self.settings.episode_env_steps is None:
+        allowance = ctx.search_allowance(self.settings.episode_env_steps)
+        if allowance is None:
             return per_decision
-        left = max(0, self.settings.episode_env_steps - self.search_steps - len(ctx.history))
-        return left if per_decision is None else min(per_decision, left)
+        left = max(0, allowance - self.search_steps)
+        share = self.settings.first_share if not ctx.history else self.settings.later_share
+        cap = math.ceil(share * left)
+        return cap if per_decision is None else min(per_decision, cap)
+
+    def _simulations(self) -> int | None:
+        s = self.settings
+        if s.episode_env_steps is not None and "simulations" not in s.model_fields_set:
+            return None
+        return s.simulations
 
     def act(self, ctx: EpisodeContext, obs: Obs) -> Decision:
         snapshot = ctx.sync()
-        result = self.planner.plan(ctx.search, obs, root_state=snapshot, max_env_steps=self._cap(ctx))
+        result = self.planner.plan(
+            ctx.search, obs, root_state=snapshot, max_env_steps=self._cap(ctx), simulations=self._simulations()
+        )
+        self._committed += result.committed
         if self.keep_pairs:  # the whole tree, each node once (see PairMiner)
             self._keep(len(ctx.history), self._miner.decided(self.planner.root, self.planner.history, result.action))
         if self.keep_tree and self.tree is None:
             self.tree = self.planner.to_networkx(chosen=result.action)
         stats = result.stats
         self.search_steps += stats.env_steps_new
+        if result.committed:  # following an accepted trajectory: no new proposals at this state
+            return Decision(result.action, search_env_steps=stats.env_steps_new, planner_s=stats.time_outside_env_s)
         return Decision(
             result.action,
             proposals=[(ch.action, ch.prior if ch.prior is not None else 0.0) for ch in result.children],
@@ -74,4 +94,9 @@ class MCTSAgent:
         return self._pairs
 
     def extra(self) -> dict[str, Any]:
-        return {"preference_pairs": len(self.pairs)} if self.keep_pairs else {}
+        best = self.planner.best_trajectory() if self.planner.root is not None else None
+        accepted = best is not None and best[0] >= self.planner.config.accept
+        out: dict[str, Any] = {"committed_decisions": self._committed, "accepted": accepted}
+        if self.keep_pairs:
+            out["preference_pairs"] = len(self.pairs)
+        return out

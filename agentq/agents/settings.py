@@ -8,8 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agentq.planner.config import MCTSConfig
 
-AgentKind = Literal["random", "pure", "critic_greedy", "best_of_n", "mcts", "expert"]
-KINDS: tuple[str, ...] = ("random", "pure", "critic_greedy", "best_of_n", "mcts", "expert")
+AgentKind = Literal[
+    "random", "pure", "critic_greedy", "best_of_n", "guided_best_of_n", "beam", "best_first", "mcts", "expert"
+]
+KINDS: tuple[str, ...] = (
+    "random", "pure", "critic_greedy", "best_of_n", "guided_best_of_n", "beam", "best_first", "mcts", "expert"
+)
 
 # which components each kind uses; a kind never gets one it does not list
 COMPONENTS: dict[str, tuple[str, ...]] = {
@@ -17,11 +21,13 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "pure": ("policy",),
     "critic_greedy": ("policy", "critic"),
     "best_of_n": ("policy", "judge"),
+    "guided_best_of_n": ("policy", "critic", "judge"),
+    "beam": ("policy", "critic", "judge"),
+    "best_first": ("policy", "critic", "judge"),
     "mcts": ("policy", "critic", "judge"),
     "expert": (),
 }
-SEARCHES: dict[str, bool] = {"random": False, "pure": False, "critic_greedy": False, "best_of_n": True,
-                             "mcts": True, "expert": False}  # fmt: skip
+SEARCHES: dict[str, bool] = {k: k not in ("random", "pure", "critic_greedy", "expert") for k in KINDS}
 PRIVILEGED_KINDS = ("expert",)  # kinds that read the hidden task themselves
 
 
@@ -39,23 +45,63 @@ class CriticGreedySettings(_Settings):
     num_candidates: int = Field(5, ge=1, description="K: the policy's samples the critic chooses from")
 
 
-class BestOfNSettings(_Settings):
-    """N policy trajectories rolled out in the search env; the judge picks one; it is replayed."""
+class _PlanOnceSettings(_Settings):
+    """What every plan-once kind shares (agents/trajectory_search.py)."""
 
-    n: int = Field(8, ge=1, description="trajectories to roll out")
     max_depth: int = Field(30, ge=1, description="a trajectory stops at this many steps from the start")
     episode_env_steps: int | None = Field(
         None, ge=1, description="cap on env steps per episode, search (new steps) plus acting"
     )
+    accept: float = Field(0.5, ge=0.0, le=1.0, description="a judged finished page at or above this is accepted")
+    stop_on_accept: bool = Field(True, description="end the search at the first accepted finished page")
     transition_cache: bool = True
 
 
+class BestOfNSettings(_PlanOnceSettings):
+    """N policy trajectories rolled out in the search env; the judge picks one; it is replayed."""
+
+    n: int | None = Field(None, ge=1, description="trajectories to roll out (None: until the budget is spent)")
+
+
+class GuidedBestOfNSettings(BestOfNSettings):
+    """best_of_n whose trajectories take the critic's pick among the policy's K proposals."""
+
+    num_candidates: int = Field(5, ge=1, description="K: proposals the critic picks among at each step")
+
+
+class BeamSettings(_PlanOnceSettings):
+    """Beam search over the critic's mean path score, the judge on finished pages."""
+
+    width: int = Field(2, ge=1, description="w: states kept at each depth")
+    num_candidates: int = Field(5, ge=1, description="K: proposals scored at each beam state")
+
+
+class BestFirstSettings(_PlanOnceSettings):
+    """Koh et al.'s best-first search: a valued frontier, `branching` children per expansion."""
+
+    branching: int = Field(5, ge=1, description="b: actions proposed and executed per expanded state")
+    value: Literal["critic", "judge", "mix"] = Field("critic", description="what orders the frontier")
+    mix: float = Field(0.5, ge=0.0, le=1.0, description="value mix: mix * critic + (1 - mix) * judge")
+
+    @property
+    def num_candidates(self) -> int:
+        """The fallback's K after the replay (the same as the branching)."""
+        return self.branching
+
+
 class MCTSAgentSettings(MCTSConfig):
-    """MCTS settings plus the per-episode env-step budget shared between decisions."""
+    """MCTS settings plus the per-episode env-step budget the agent allocates across decisions.
+
+    Given `episode_env_steps`, a decision may spend `first_share` of the search's allowance
+    before the first action and `later_share` of what is left at each later decision that is not
+    following an accepted trajectory; `simulations` caps a decision only when given explicitly.
+    """
 
     episode_env_steps: int | None = Field(
         None, ge=1, description="cap on env steps per episode, search (new steps) plus acting"
     )
+    first_share: float = Field(1.0, gt=0.0, le=1.0, description="share of the search budget before the first action")
+    later_share: float = Field(1.0, gt=0.0, le=1.0, description="share of what is left at each later decision")
 
 
 SETTINGS: dict[str, type[BaseModel]] = {
@@ -63,6 +109,9 @@ SETTINGS: dict[str, type[BaseModel]] = {
     "pure": NoSettings,
     "critic_greedy": CriticGreedySettings,
     "best_of_n": BestOfNSettings,
+    "guided_best_of_n": GuidedBestOfNSettings,
+    "beam": BeamSettings,
+    "best_first": BestFirstSettings,
     "mcts": MCTSAgentSettings,
     "expert": NoSettings,
 }

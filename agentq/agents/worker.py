@@ -16,6 +16,7 @@ from envs.oracle import Oracle
 from . import artifacts
 from .base import EpisodeContext, TimedEnv
 from .building import build_agent, build_components, describe
+from .counting import counted
 from .loop import run_episode
 from .quality import QualityMeter
 
@@ -152,10 +153,11 @@ class SiteWorker:
         obs, _ = acting.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})
         # the search env starts on this episode's task (gymnasium's order enforcement wants a reset)
         self.search.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})
-        ctx = EpisodeContext(acting, self.search, self.oracle)
+        ctx = EpisodeContext(acting, self.search, self.oracle, max_steps=self.config.max_steps)
         components = build_components(agent_cfg, self.oracle, spec.episode_seed % 2**31)
+        model_calls: dict[str, int] = {}
         agent = build_agent(
-            agent_cfg, components, spec.episode_seed, keep_tree=bool(spec.save_tree and spec.tree_path),
+            agent_cfg, counted(components, model_calls), spec.episode_seed, keep_tree=bool(spec.save_tree and spec.tree_path),
             keep_pairs=bool(spec.pairs_path),
         )
         usage_before = _usage(components)
@@ -185,6 +187,7 @@ class SiteWorker:
             "final_url": record.final_obs["url"] if record.final_obs else None,
             "failed_decisions": record.failed_decisions,
             "quality_counts": meter.counts,
+            "model_calls": model_calls,  # the agent's calls (the quality meter's own are not counted)
             **agent.extra(),
         }
         if replayed_before is not None:  # the cost of restores by replay in the search env, beside env_steps

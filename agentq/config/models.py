@@ -154,6 +154,9 @@ class ExperimentConfig(_Model):
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     seed: int = 0
+    # every agent and sweep point of a task gets the same episode seed (paired ablations share the
+    # policy's random numbers); off: the seed also hashes the agent's name and sweep point
+    common_random_numbers: bool = False
     workers: int = Field(1, ge=1)
     env: EnvConfig = Field(default_factory=EnvConfig)
     tasks: TasksConfig = Field(default_factory=TasksConfig)

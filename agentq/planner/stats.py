@@ -59,7 +59,8 @@ class ChildStats(BaseModel):
 
 class SearchResult(BaseModel):
     """The decision of one `plan()` call: the chosen action (None if the root has no
-    candidates), the root children in critic order, and the search statistics."""
+    candidates), the root children in critic order, the search statistics, and the kept
+    trajectories' state (whether the decision followed an accepted one, the best value)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -69,6 +70,8 @@ class SearchResult(BaseModel):
     root_visits: int
     root_q: float | None
     root_depth: int
+    committed: bool = False  # the decision followed an accepted kept trajectory without searching
+    best_trajectory_value: float | None = None  # the best kept judged terminal state below the root
 
 
 Decision = SearchResult

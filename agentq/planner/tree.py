@@ -102,13 +102,31 @@ def normalised_priors(children: list[Node], source: PriorSource = "critic") -> l
     return [r / total for r in raw] if total > 0 else [1.0 / len(children)] * len(children)
 
 
-def select_child(node: Node, c: float, selection: Selection = "ucb", prior_source: PriorSource = "critic") -> Node:
+def eligible_children(node: Node, widening: float | None) -> list[Node]:
+    """Progressive widening: the first ``ceil((N(node) + 1) ** widening)`` children in stored
+    (critic) order; all of them when `widening` is None."""
+    if widening is None:
+        return node.children
+    return node.children[: max(1, math.ceil((node.visits + 1) ** widening))]
+
+
+def select_child(
+    node: Node,
+    c: float,
+    selection: Selection = "ucb",
+    prior_source: PriorSource = "critic",
+    *,
+    widening: float | None = None,
+    completed_q: bool = False,
+) -> Node:
     """The child to descend into; ties go to the earlier child (critic order).
 
-    ucb: the first unvisited child in stored order, else the best :func:`ucb_score`.
-    puct: the best :func:`puct_score`, unvisited children counting Q = 0.
+    ucb: among the eligible children (:func:`eligible_children`), the first unvisited one in
+    stored order, else the best :func:`ucb_score`.
+    puct: the best :func:`puct_score`; an unvisited child's Q is 0, or its critic score when
+    `completed_q` (mctx's completed Q, filling unvisited actions with a value estimate).
     """
-    children = node.children
+    children = eligible_children(node, widening) if selection == "ucb" else node.children
     if selection == "ucb":
         for ch in children:
             if ch.visits == 0:
@@ -117,10 +135,16 @@ def select_child(node: Node, c: float, selection: Selection = "ucb", prior_sourc
     else:
         priors = normalised_priors(children, prior_source)
         scores = [
-            puct_score(ch.value_sum / ch.visits if ch.visits else 0.0, p, node.visits, ch.visits, c)
+            puct_score(_completed_q(ch, completed_q), p, node.visits, ch.visits, c)
             for ch, p in zip(children, priors)
         ]
     return children[max(range(len(children)), key=lambda i: (scores[i], -i))]
+
+
+def _completed_q(child: Node, completed: bool) -> float:
+    if child.visits:
+        return child.value_sum / child.visits
+    return float(child.critic_score or 0.0) if completed else 0.0
 
 
 def same_page(a: Obs | None, b: Obs | None) -> bool:

@@ -58,7 +58,10 @@ def plan_episodes(cfg: ExperimentConfig, tasks: list[TaskRef], run_dir: Path | N
                     split=cfg.tasks.split,
                     agent=group.agent,
                     sweep_point=group.sweep_point,
-                    episode_seed=episode_seed(cfg.seed, task.id, group.agent.name, group.sweep_point),
+                    episode_seed=(
+                        episode_seed(cfg.seed, task.id, "", {}) if cfg.common_random_numbers
+                        else episode_seed(cfg.seed, task.id, group.agent.name, group.sweep_point)
+                    ),
                     save_tree=save,
                     tree_path=path,
                     pairs_path=pairs,

@@ -24,6 +24,12 @@ AGENTS = [
     {"name": "critic_greedy", "kind": "critic_greedy", "policy": POLICY, "critic": CRITIC, "planner": {"num_candidates": 4}},
     {"name": "best_of_n", "kind": "best_of_n", "policy": POLICY, "judge": JUDGE,
      "planner": {"n": 50, "episode_env_steps": 120}},
+    {"name": "guided_best_of_n", "kind": "guided_best_of_n", "policy": POLICY, "critic": CRITIC, "judge": JUDGE,
+     "planner": {"num_candidates": 4, "episode_env_steps": 120}},
+    {"name": "beam", "kind": "beam", "policy": POLICY, "critic": CRITIC, "judge": JUDGE,
+     "planner": {"width": 2, "num_candidates": 4, "episode_env_steps": 120}},
+    {"name": "best_first", "kind": "best_first", "policy": POLICY, "critic": CRITIC, "judge": JUDGE,
+     "planner": {"branching": 4, "episode_env_steps": 120}},
     {"name": "mcts", "kind": "mcts", "policy": POLICY, "critic": CRITIC, "judge": JUDGE,
      "planner": {"simulations": 6, "num_candidates": 4, "max_env_steps": 30, "episode_env_steps": 120}},
     {"name": "expert", "kind": "expert"},
@@ -52,9 +58,10 @@ def _check_rows(rows: list[dict]) -> None:
     assert by_agent["random"][0]["privileged"] == {"any": False} and by_agent["random"][0]["components"]["planner"] is False
     for name in ("random", "pure", "critic_greedy", "expert"):  # no lookahead: no search steps
         assert all(r["env_steps"] == r["steps"] and r["simulations"] == 0 for r in by_agent[name])
-    for name in ("best_of_n", "mcts"):  # search plus acting stays (about) within the episode budget
-        assert all(r["steps"] < r["env_steps"] <= 120 + 30 for r in by_agent[name])
-    assert by_agent["best_of_n"][0]["trajectories"] > 1
+    for name in ("best_of_n", "guided_best_of_n", "beam", "best_first", "mcts"):  # search + acting within budget
+        assert all(r["steps"] < r["env_steps"] <= 120 for r in by_agent[name])
+        assert all(r["model_calls"]["policy_calls"] > 0 for r in by_agent[name])
+    assert all(r["trajectories"] >= 1 for r in by_agent["best_of_n"])
     quality = by_agent["critic_greedy"][0]["quality_counts"]
     assert quality["policy_samples"] >= quality["critic_decisions"] > 0
 

@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from agentq.planner import MCTSConfig, MCTSPlanner, tree_to_networkx  # noqa: E402
+from agentq.planner.config import AGENTQ_ORIGINAL  # noqa: E402
 from planner_synth import FixedPolicy, ObsJudge, TableCritic, UniformPolicy, deceptive_env  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -25,13 +26,26 @@ PROBS = {"safe": 0.3, "risky": 0.7, "s1": 0.2, "s2": 0.3, "s3": 0.5, "r1": 0.2, 
          "x": 0.3, "y": 0.3, "z": 0.4}  # fmt: skip
 
 CASES = {
-    # Agent Q's rule: UCB1, critic-ordered expansion, rollouts judged at the leaves
-    "ucb_rollout": (lambda: UniformPolicy(), MCTSConfig(simulations=12, num_candidates=3, exploration=1.0)),
+    # Agent Q's rules: UCB1, critic-ordered expansion, policy rollouts judged where they stop, most visits
+    "ucb_rollout": (
+        lambda: UniformPolicy(),
+        MCTSConfig(**AGENTQ_ORIGINAL, simulations=12, num_candidates=3, exploration=1.0),
+    ),
     # PUCT with the policy's probabilities as the prior and critic scores as leaf values
     "puct_policy_prior_critic_leaf": (
         lambda: FixedPolicy(PROBS),
-        MCTSConfig(simulations=12, num_candidates=3, exploration=1.5, selection="puct", puct_prior="policy",
-                   leaf_value="critic"),
+        MCTSConfig(**{**AGENTQ_ORIGINAL, "selection": "puct"}, simulations=12, num_candidates=3, exploration=1.5,
+                   puct_prior="policy", leaf_value="critic"),
+    ),
+    # the defaults without stopping: critic rollouts grow the tree, cut pages 0, kept trajectories
+    "defaults_critic_rollout_in_tree": (
+        lambda: UniformPolicy(),
+        MCTSConfig(simulations=12, num_candidates=3, exploration=1.0, stop_on_accept=False),
+    ),
+    # progressive widening and a value mix
+    "widening_value_mix": (
+        lambda: FixedPolicy(PROBS),
+        MCTSConfig(simulations=12, num_candidates=3, widening=0.5, value_mix=0.3, stop_on_accept=False),
     ),
 }
 

@@ -308,3 +308,11 @@ def endless_env(branching: int = 3) -> TreeEnv:
     """Every state has `branching` actions; nothing ever terminates."""
     acts = [f"a{i}" for i in range(branching)]
     return TreeEnv(lambda p: acts, {})
+
+
+def agentq_rules(**settings) -> "MCTSConfig":
+    """MCTSConfig with Agent Q's original rules (UCB1, most visits, sampled rollouts judged where
+    they stop, nothing kept), the rules most mechanics tests here are written against."""
+    from agentq.planner.config import AGENTQ_ORIGINAL, MCTSConfig
+
+    return MCTSConfig(**{**AGENTQ_ORIGINAL, **settings})

@@ -14,7 +14,7 @@ from agentq.planner import (
     save_node_link,
     tree_to_networkx,
 )
-from planner_synth import OracleCritic, RewardJudge, UniformPolicy, deceptive_env
+from planner_synth import agentq_rules, OracleCritic, RewardJudge, UniformPolicy, deceptive_env
 
 
 def _hand_tree() -> Node:
@@ -66,7 +66,7 @@ def test_planner_preference_pairs_use_config_and_history():
     env = deceptive_env()
     obs, _ = env.reset()
     planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env),
-                          MCTSConfig(simulations=200, alpha=0.5, theta=0.2))
+                          agentq_rules(simulations=200, alpha=0.5, theta=0.2))
     planner.plan(env, obs)
     pairs = planner.preference_pairs()
     assert pairs
@@ -80,7 +80,7 @@ def test_planner_preference_pairs_use_config_and_history():
 def _real_tree():
     env = deceptive_env()
     obs, _ = env.reset()
-    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), MCTSConfig(simulations=60))
+    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), agentq_rules(simulations=60))
     planner.plan(env, obs)
     return planner.root
 

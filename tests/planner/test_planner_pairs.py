@@ -15,7 +15,7 @@ from agentq.planner import (
     sibling_pairs,
     to_preference_pair,
 )
-from planner_synth import OracleCritic, RewardJudge, UniformPolicy, deceptive_env, full_tree_env
+from planner_synth import agentq_rules, OracleCritic, RewardJudge, UniformPolicy, deceptive_env, full_tree_env
 
 ALPHA, THETA = 0.5, 0.1
 
@@ -239,7 +239,7 @@ def test_planner_pairs_at_every_depth_with_policy_logprobs():
     obs, _ = env.reset()
     theta = 0.2
     planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env),
-                          MCTSConfig(simulations=200, alpha=0.5, theta=theta), seed=0)  # fmt: skip
+                          agentq_rules(simulations=200, alpha=0.5, theta=theta), seed=0)  # fmt: skip
     planner.plan(env, obs)
     pairs = planner.preference_pairs()
     assert pairs
@@ -258,7 +258,7 @@ def _mined_episode(sims: int = 30, theta: float = 0.05):
     env = full_tree_env(3, 3)
     obs, _ = env.reset()
     planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env),
-                          MCTSConfig(simulations=sims, alpha=0.5, theta=theta), seed=0)  # fmt: skip
+                          agentq_rules(simulations=sims, alpha=0.5, theta=theta), seed=0)  # fmt: skip
     planner.start_episode(obs)
     miner, mined, first, done = PairMiner(0.5, theta), [], planner.root, False
     while not done:

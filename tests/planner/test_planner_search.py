@@ -5,6 +5,7 @@ import pytest
 
 from agentq.planner import MCTSConfig, MCTSPlanner, Step
 from planner_synth import (
+    agentq_rules,
     ObsJudge,
     OracleCritic,
     RandomCritic,
@@ -26,7 +27,7 @@ def test_bandit_best_arm_chosen_and_its_share_grows_with_budget():
     for sims in [10, 100, 1000]:
         env = bandit_env(values)
         obs, _ = env.reset()
-        planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge(env.rewards), MCTSConfig(simulations=sims))
+        planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge(env.rewards), agentq_rules(simulations=sims))
         res = planner.plan(env, obs)
         assert res.action == "arm2"
         by_action = {c.action: c for c in res.children}
@@ -56,13 +57,13 @@ def test_deceptive_tree_greedy_loses_and_mcts_finds_the_winning_line():
     for seed in range(5):
         env = deceptive_env()
         critic = OracleCritic(env, adversarial=True)  # ranks the winning line last everywhere
-        planner = MCTSPlanner(UniformPolicy(), critic, RewardJudge(env), MCTSConfig(simulations=3000), seed=seed)
+        planner = MCTSPlanner(UniformPolicy(), critic, RewardJudge(env), agentq_rules(simulations=3000), seed=seed)
         assert _run_episode(env, planner) == 1.0, seed
         assert env.path == ("risky", "r3", "z")
     # with a tiny budget the same search stays on the greedy line
     env = deceptive_env()
     obs, _ = env.reset()
-    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env, adversarial=True), RewardJudge(env), MCTSConfig(simulations=3))
+    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env, adversarial=True), RewardJudge(env), agentq_rules(simulations=3))
     assert planner.plan(env, obs).action == "safe"
 
 
@@ -72,7 +73,7 @@ def _sims_to_goal(critic_kind: str, seed: int, leaf_value: str) -> int:
     obs, _ = env.reset()
     critic = OracleCritic(env) if critic_kind == "perfect" else RandomCritic(1000 + seed)
     judge = RewardJudge(env)
-    planner = MCTSPlanner(UniformPolicy(), critic, judge, MCTSConfig(simulations=1, leaf_value=leaf_value), seed=seed)
+    planner = MCTSPlanner(UniformPolicy(), critic, judge, agentq_rules(simulations=1, leaf_value=leaf_value), seed=seed)
     for i in range(1, 401):
         planner.plan(env, obs)  # one more simulation on the same tree
         if goal in judge.judged:
@@ -93,7 +94,7 @@ def test_perfect_critic_needs_fewer_simulations_than_random(leaf_value):
 def test_simulation_budget_is_exact():
     env = endless_env(3)
     obs, _ = env.reset()
-    planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge({}), MCTSConfig(simulations=37, max_depth=6))
+    planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge({}), agentq_rules(simulations=37, max_depth=6))
     res = planner.plan(env, obs)
     assert res.stats.simulations == 37 and res.root_visits == 37
     assert sum(c.visits for c in res.children) == 37
@@ -105,7 +106,7 @@ def test_simulation_budget_is_exact():
 def test_env_step_budget_is_never_exceeded(cache):
     env = endless_env(4)
     obs, _ = env.reset()
-    cfg = MCTSConfig(simulations=1000, max_env_steps=50, max_depth=10, transition_cache=cache)
+    cfg = agentq_rules(simulations=1000, max_env_steps=50, max_depth=10, transition_cache=cache)
     planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge({}), cfg)
     res = planner.plan(env, obs)
     st = res.stats
@@ -124,7 +125,7 @@ def test_env_step_budget_is_never_exceeded(cache):
 def test_depth_limit_counts_from_episode_start_and_is_never_exceeded():
     env = endless_env(3)
     obs, _ = env.reset()
-    cfg = MCTSConfig(simulations=200, max_depth=4)
+    cfg = agentq_rules(simulations=200, max_depth=4)
     planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge({}), cfg)
     res = planner.plan(env, obs)
     assert env.max_depth_seen == 4 and res.stats.max_depth_reached == 4
@@ -143,6 +144,6 @@ def test_depth_limit_counts_from_episode_start_and_is_never_exceeded():
     # max_depth=1: only the root's children are ever executed
     env = endless_env(3)
     obs, _ = env.reset()
-    planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge({}), MCTSConfig(simulations=50, max_depth=1))
+    planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge({}), agentq_rules(simulations=50, max_depth=1))
     planner.plan(env, obs)
     assert env.max_depth_seen == 1 and env.steps == 3

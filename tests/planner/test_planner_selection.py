@@ -3,6 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
+from agentq.planner.config import AGENTQ_ORIGINAL
 from agentq.planner import MCTSConfig, MCTSPlanner, Node, normalised_priors, puct_score, select_child, ucb_score
 from planner_synth import FixedPolicy, ObsJudge, TableCritic, TreeEnv, UniformPolicy
 
@@ -118,7 +119,11 @@ def test_old_prior_key_still_selects_the_rule_with_a_deprecation_warning():
 def test_config_defaults_aliases_and_forbid():
     cfg = MCTSConfig()
     assert (cfg.simulations, cfg.max_env_steps, cfg.max_depth, cfg.num_candidates) == (16, None, 25, 5)
-    assert (cfg.exploration, cfg.selection, cfg.leaf_value, cfg.rollout_k, cfg.final) == (1.0, "ucb", "rollout", 1, "visits")
+    assert (cfg.exploration, cfg.selection, cfg.leaf_value, cfg.final) == (1.0, "ucb", "rollout", "trajectory")
+    assert (cfg.rollout, cfg.rollout_proposals, cfg.rollout_to_tree, cfg.cut_value) == ("critic", 5, True, "zero")
+    assert (cfg.value_mix, cfg.widening, cfg.accept, cfg.stop_on_accept) == (0.0, None, 0.5, True)
+    original = MCTSConfig(**AGENTQ_ORIGINAL)
+    assert (original.final, original.rollout, original.rollout_proposals, original.cut_value) == ("visits", "sample", 1, "judge")
     assert (cfg.reuse_subtree, cfg.transition_cache, cfg.alpha, cfg.theta, cfg.use_snapshots) == (True, True, 0.5, 0.1, True)
     assert MCTSConfig(K=7, c=2.0).num_candidates == 7
     assert MCTSConfig(num_candidates=7, exploration=2.0) == MCTSConfig(K=7, c=2.0)

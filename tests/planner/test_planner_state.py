@@ -5,6 +5,7 @@ import pytest
 
 from agentq.planner import MCTSConfig, MCTSPlanner, Step, tree_to_networkx
 from planner_synth import (
+    agentq_rules,
     NoSnapshotEnv,
     ObsJudge,
     OracleCritic,
@@ -31,7 +32,7 @@ def _search(seed: int, cfg: MCTSConfig, env: TreeEnv | None = None):
 
 
 def test_same_seed_gives_same_tree_and_stats():
-    cfg = MCTSConfig(simulations=60, num_candidates=3, rollout_k=2)
+    cfg = agentq_rules(simulations=60, num_candidates=3, rollout_k=2)
     p1, r1, _ = _search(11, cfg)
     p2, r2, _ = _search(11, cfg)
     p3, r3, _ = _search(12, cfg)
@@ -48,7 +49,7 @@ def test_plan_leaves_the_env_at_the_root_state():
     obs, _ = env.reset()
     env.step("risky")
     obs = env.step("r2")[0]
-    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), MCTSConfig(simulations=20))
+    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), agentq_rules(simulations=20))
     planner.start_episode(obs, history=["risky", "r2"])
     planner.plan(env)
     assert env.path == ("risky", "r2")
@@ -57,7 +58,7 @@ def test_plan_leaves_the_env_at_the_root_state():
 def test_subtree_reuse_keeps_statistics():
     env = deceptive_env()
     obs, _ = env.reset()
-    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), MCTSConfig(simulations=40))
+    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), agentq_rules(simulations=40))
     res = planner.plan(env, obs)
     child = next(c for c in planner.root.children if c.action == res.action)
     visits, value_sum = child.visits, child.value_sum
@@ -76,7 +77,7 @@ def test_subtree_reuse_keeps_statistics():
 def test_subtree_dropped_when_page_differs_or_reuse_off():
     env = deceptive_env()
     obs, _ = env.reset()
-    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), MCTSConfig(simulations=40))
+    planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env), agentq_rules(simulations=40))
     res = planner.plan(env, obs)
     obs = env.step(res.action)[0]
     assert planner.advance(res.action, {**obs, "text": "something else"}) is False
@@ -85,7 +86,7 @@ def test_subtree_dropped_when_page_differs_or_reuse_off():
     env = deceptive_env()
     obs, _ = env.reset()
     planner = MCTSPlanner(UniformPolicy(), OracleCritic(env), RewardJudge(env),
-                          MCTSConfig(simulations=40, reuse_subtree=False))
+                          agentq_rules(simulations=40, reuse_subtree=False))
     res = planner.plan(env, obs)
     obs = env.step(res.action)[0]
     assert planner.advance(res.action, obs) is False
@@ -100,7 +101,7 @@ def test_transition_cache_rewalking_makes_no_env_steps(privileged):
     obs, _ = env.reset()
     critic = OracleCritic(env) if privileged else TableCritic({})
     judge = RewardJudge(env) if privileged else ObsJudge(env.rewards)
-    planner = MCTSPlanner(UniformPolicy(), critic, judge, MCTSConfig(simulations=30, exploration=3.0))
+    planner = MCTSPlanner(UniformPolicy(), critic, judge, agentq_rules(simulations=30, exploration=3.0))
     res = planner.plan(env, obs)
     assert res.stats.env_steps_new == 6 and env.steps == 6  # each transition executed once
     assert res.stats.env_steps_cached > 30
@@ -114,7 +115,7 @@ def test_transition_cache_rewalking_makes_no_env_steps(privileged):
     env = full_tree_env(2, 2)
     obs, _ = env.reset()
     planner = MCTSPlanner(UniformPolicy(), TableCritic({}), ObsJudge(env.rewards),
-                          MCTSConfig(simulations=30, transition_cache=False))
+                          agentq_rules(simulations=30, transition_cache=False))
     res = planner.plan(env, obs)
     assert res.stats.env_steps_cached == 0
     assert env.steps == res.stats.env_steps_new > 30
@@ -122,7 +123,7 @@ def test_transition_cache_rewalking_makes_no_env_steps(privileged):
 
 @pytest.mark.parametrize("cache", [True, False])
 def test_replay_fallback_matches_snapshot_mode_and_counts_replays(cache):
-    cfg = MCTSConfig(simulations=40, num_candidates=3, transition_cache=cache)
+    cfg = agentq_rules(simulations=40, num_candidates=3, transition_cache=cache)
     ref_planner, ref, ref_env = _search(5, cfg, full_tree_env(3, 3))
 
     inner = full_tree_env(3, 3)
@@ -158,7 +159,7 @@ def test_replay_with_history_and_bare_action_strings():
     env = NoSnapshotEnv(inner)
     env.reset()
     obs = env.step("risky")[0]
-    planner = MCTSPlanner(UniformPolicy(), OracleCritic(inner), RewardJudge(inner), MCTSConfig(simulations=200))
+    planner = MCTSPlanner(UniformPolicy(), OracleCritic(inner), RewardJudge(inner), agentq_rules(simulations=200))
     res = planner.plan(env, obs, reset_fn=env.reset, history=["risky"])
     assert res.action == "r3" and res.root_depth == 1 and inner.path == ("risky",)
     assert res.stats.env_steps_replayed >= res.stats.resets * 1 > 0
@@ -171,7 +172,7 @@ def test_plan_in_one_env_act_in_another():
     search.reset()
     search.step("safe")  # somewhere else entirely
     planner = MCTSPlanner(UniformPolicy(), OracleCritic(search), RewardJudge(search),
-                          MCTSConfig(simulations=500), seed=3)
+                          agentq_rules(simulations=500), seed=3)
     planner.start_episode(act_obs)
     done, reward = False, 0.0
     while not done:
@@ -187,13 +188,13 @@ def test_plan_in_one_env_act_in_another():
     direct_env = deceptive_env()
     direct_obs, _ = direct_env.reset()
     direct = MCTSPlanner(UniformPolicy(), OracleCritic(direct_env), RewardJudge(direct_env),
-                         MCTSConfig(simulations=500), seed=3)
+                         agentq_rules(simulations=500), seed=3)
     a = direct.plan(direct_env, direct_obs)
     act2 = deceptive_env()
     obs2, _ = act2.reset()
     search2 = deceptive_env()
     other = MCTSPlanner(UniformPolicy(), OracleCritic(search2), RewardJudge(search2),
-                        MCTSConfig(simulations=500), seed=3)
+                        agentq_rules(simulations=500), seed=3)
     b = other.plan(search2, root_state=act2.snapshot())
     assert a.action == b.action and a.children == b.children
 
@@ -211,7 +212,7 @@ def test_trajectory_given_to_the_judge_starts_at_the_episode_start():
             seen.append(([s.action for s in trajectory], trajectory[0].obs["url"], final_obs["legal_actions"]))
             return 0.0
 
-    planner = MCTSPlanner(UniformPolicy(), TableCritic({}), RecordingJudge(), MCTSConfig(simulations=3))
+    planner = MCTSPlanner(UniformPolicy(), TableCritic({}), RecordingJudge(), agentq_rules(simulations=3))
     planner.start_episode(obs1, history=[Step(obs0, "risky")])
     planner.plan(env)
     assert seen and all(t[:1] == ["risky"] and len(t) == 3 and url == "/" and legal == [] for t, url, legal in seen)
@@ -225,7 +226,7 @@ def test_privileged_components_always_find_the_env_at_their_node(snapshots, cach
     """CheckedPolicy, OracleCritic and RewardJudge assert that the live env is at their obs."""
     from planner_synth import CheckedPolicy
 
-    cfg = MCTSConfig(simulations=80, num_candidates=3, rollout_k=2, max_depth=4, leaf_value=leaf_value,
+    cfg = agentq_rules(simulations=80, num_candidates=3, rollout_k=2, max_depth=4, leaf_value=leaf_value,
                      transition_cache=cache, use_snapshots=snapshots, max_env_steps=budget)
     env = full_tree_env(3, 5, goal_leaf=("a2", "a1", "a0", "a2"))
     obs0, _ = env.reset()
@@ -251,7 +252,7 @@ def test_privileged_judge_at_a_state_first_reached_through_the_cache(snapshots):
     env = endless_env(2)
     obs, _ = env.reset()
     judge = RewardJudge(env)  # asserts that the live env is at final_obs
-    cfg = MCTSConfig(simulations=60, max_depth=5, use_snapshots=snapshots)
+    cfg = agentq_rules(simulations=60, max_depth=5, use_snapshots=snapshots)
     planner = MCTSPlanner(FlakyPolicy(), TableCritic({}), judge, cfg, seed=4)
     res = planner.plan(env, obs, reset_fn=env.reset)
     assert judge.calls > 3 and res.stats.env_steps_cached > 0
