@@ -31,8 +31,7 @@ class PluginSpecError(ComponentSpecError):
     """A plug-in spec with problems, each with its field inside the spec and the value."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{'.'.join(map(str, loc)) or 'spec'}: {msg}" for loc, msg, _ in problems))
+        super().__init__("; ".join(f"{'.'.join(map(str, loc)) or 'spec'}: {msg}" for loc, msg, _ in problems), problems)
 
 
 def is_plugin(spec: Any) -> bool:

@@ -24,7 +24,12 @@ DEFAULT_NOISY_EXPERT_P = 0.5
 
 
 class ComponentSpecError(ValueError):
-    """A component spec that cannot be validated or built."""
+    """A component spec that cannot be validated or built; `problems` lists its bad fields as
+    (field path inside the spec, message, value) when it knows them, for one message each."""
+
+    def __init__(self, message: str, problems: list[tuple[tuple[Any, ...], str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class _Params(BaseModel):
@@ -158,7 +163,8 @@ def _entry(kind: str, spec: Any) -> tuple[Entry, dict[str, Any]]:
     if name not in entries:
         hint = difflib.get_close_matches(name, list(entries), n=1)
         suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        raise ComponentSpecError(f"unknown {kind} {name!r}{suggestion} (known {kind} names: {', '.join(names(kind))})")
+        message = f"unknown {kind} {name!r}{suggestion} (known {kind} names: {', '.join(names(kind))})"
+        raise ComponentSpecError(message, [(("name",), message, name)])
     return entries[name], {k: v for k, v in spec.items() if k != "name"}
 
 
@@ -190,6 +196,23 @@ def _plugins() -> Any:
     return plugins
 
 
+def _problems(entry: Entry, exc: ValidationError) -> list[tuple[tuple[Any, ...], str, Any]]:
+    """One (field, message, value) per error of a spec's parameters."""
+    known = list(entry.params.model_fields)
+    out = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        if error["type"] == "extra_forbidden":
+            hint = difflib.get_close_matches(str(loc[0]), known, n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            listed = ", ".join(known) if known else "none"
+            out.append((loc, f"unknown parameter of {entry.kind} {entry.name!r}{suggestion} (parameters: {listed})",
+                        error.get("input")))  # fmt: skip
+        else:
+            out.append((loc, f"{entry.kind} {entry.name!r}: {error['msg']}", error.get("input")))
+    return out
+
+
 def validate(kind: str, spec: Any) -> dict[str, Any]:
     """Check a spec; return ``{name, **params}`` with defaults filled in (nested specs validated too)."""
     if _plugin(spec):
@@ -198,7 +221,7 @@ def validate(kind: str, spec: Any) -> dict[str, Any]:
     try:
         model = entry.params.model_validate(params)
     except ValidationError as exc:
-        raise ComponentSpecError(_explain(entry, exc)) from None
+        raise ComponentSpecError(_explain(entry, exc), _problems(entry, exc)) from None
     out: dict[str, Any] = {"name": entry.name, **model.model_dump()}
     try:
         if isinstance(model, EnsembleCriticParams):

@@ -11,6 +11,7 @@ from runner_helpers import REPO, base_config, run_module, write_yaml
 from agentq import run as run_cli
 from agentq.agents.settings import KINDS
 from agentq.components.registry import REGISTRY
+from agentq.config import ConfigError, load_config
 
 
 def test_an_unknown_split_is_a_located_config_error(tmp_path):
@@ -67,3 +68,40 @@ def test_the_run_prints_where_its_report_is(tmp_path):
     done = run_module("agentq.run", "--config", str(cfg), "--out", str(tmp_path / "run"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"Report: {tmp_path / 'run' / 'report.html'}" in done.stdout
+
+
+BAD = """\
+name: bad2
+env: {name: restaurant, backend: http}
+agents:
+  - name: a
+    policy: {name: noisy_expert, pp: 0.6, temperature: -1}
+  - name: b
+    kind: mcts
+    policy: {name: noisy_expert}
+    critic: {name: noisy_expurt}
+    judge: {name: env}
+    planner: {simulatons: 3}
+  - name: c
+    policy: {name: random}
+    frobnicate: 1
+"""
+
+
+def test_every_mistake_of_a_file_is_one_located_message(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD, encoding="utf-8")
+    try:
+        load_config(path)
+    except ConfigError as exc:
+        lines = str(exc).splitlines()
+    assert lines[0] == "invalid experiment config:"
+    assert lines[1:] == [
+        f"{path}:5: agents[0].policy.temperature: policy 'noisy_expert': Input should be greater than 0 (got -1)",
+        f"{path}:5: agents[0].policy.pp: unknown parameter of policy 'noisy_expert'; did you mean 'p'? "
+        "(parameters: p, mistakes, temperature) (got 0.6)",
+        f"{path}:9: agents[1].critic.name: unknown critic 'noisy_expurt'; did you mean 'noisy_expert'? "
+        f"(known critic names: {', '.join(sorted(REGISTRY['critic']))}) (got 'noisy_expurt')",
+        f"{path}:11: agents[1].planner.simulatons: unknown key 'simulatons' (did you mean 'simulations'?)",
+        f"{path}:14: agents[2].frobnicate: unknown key 'frobnicate'",
+    ]
