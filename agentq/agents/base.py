@@ -20,12 +20,17 @@ class Decision:
     `proposals` are the policy's samples at that state (action, probability) and `critic_scores`
     the critic's scores of them, in the same order (None where the kind has no such step); the
     runner measures the components' quality on them. `search_env_steps` counts the new env steps
-    the decision's search executed (cache hits are free).
+    the decision's search executed (cache hits are free). For the report: `candidate_stats` are
+    the search's statistics of each proposal, same order (``{"visits": int, "q": float | None}``),
+    and `trajectories` the judged trajectories of a plan-once search (``{"actions", "verdict",
+    "chosen"}``); None where the kind has none.
     """
 
     action: str | None
     proposals: list[tuple[str, float]] | None = None
     critic_scores: list[float] | None = None
+    candidate_stats: list[dict[str, Any]] | None = None
+    trajectories: list[dict[str, Any]] | None = None
     search_env_steps: int = 0
     simulations: int = 0
     search_env_s: float = 0.0

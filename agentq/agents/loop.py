@@ -83,6 +83,7 @@ def run_episode(
         record.trace.append({
             "action": action, "url": seen["url"], "page": seen["text"], "error": obs.get("last_action_error", ""),
             "screenshot": shot, "proposals": decision.proposals, "critic_scores": decision.critic_scores,
+            "candidate_stats": decision.candidate_stats, "trajectories": decision.trajectories,
         })  # fmt: skip
         agent.observe(ctx, action, obs)
         done = terminated or truncated

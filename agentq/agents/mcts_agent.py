@@ -73,6 +73,7 @@ class MCTSAgent:
             result.action,
             proposals=[(ch.action, ch.prior if ch.prior is not None else 0.0) for ch in result.children],
             critic_scores=[ch.critic_score for ch in result.children],
+            candidate_stats=[{"visits": ch.visits, "q": ch.q} for ch in result.children],
             search_env_steps=stats.env_steps_new,
             simulations=stats.simulations,
             search_env_s=stats.time_in_env_s,

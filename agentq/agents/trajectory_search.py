@@ -108,11 +108,13 @@ class Finished:
         self.best: StateRecord | None = None
         self.count = 0
         self.verdicts: list[float] = []
+        self.judged: list[StateRecord] = []  # in the order found, for the report
 
     def add(self, rec: StateRecord, value: float) -> bool:
         """Record a judged finished page; True when the judge accepted it."""
         self.count += 1
         self.verdicts.append(value)
+        self.judged.append(rec)
         if self.best is None or value > self.best.judge_value:
             self.best = rec
         return value >= self.accept
@@ -155,6 +157,8 @@ class TrajectorySearchAgent:
             decision = Decision(chosen[0], proposals=[(a, 0.0) for a in first] or None)
         else:
             decision = self._fallback(ctx, obs)
+        decision.trajectories = [{"actions": [s.action for s in trajectory(rec)], "verdict": rec.judge_value,
+                                  "chosen": rec is end} for rec in self.finished.judged]  # fmt: skip
         decision.search_env_steps = c.new
         decision.simulations = self.trajectories
         decision.search_env_s = c.t_env

@@ -18,6 +18,7 @@ from .tree_html import render_tree
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_NAME = "report.html"
 MAX_PAIRS = 300  # pairs shown per episode
+MAX_TRAJECTORIES = 50  # judged trajectories shown per plan-once search
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -122,14 +123,28 @@ def _plot_alt(name: str) -> str:
     return "Plot: " + stem.replace("_", " ")
 
 
+def _trajectories(judged: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A plan-once search's judged trajectories, the chosen one first, at most MAX_TRAJECTORIES."""
+    if not judged:
+        return {"trajectories": [], "trajectories_more": 0}
+    ordered = sorted(judged, key=lambda t: not t.get("chosen"))  # stable: the rest in the order found
+    rows = [{"actions": " > ".join(t.get("actions") or []) or "(none)", "verdict": _fmt(t.get("verdict")),
+             "chosen": bool(t.get("chosen")), "length": len(t.get("actions") or [])}
+            for t in ordered[:MAX_TRAJECTORIES]]  # fmt: skip
+    return {"trajectories": rows, "trajectories_more": max(0, len(judged) - MAX_TRAJECTORIES)}
+
+
 def _steps(data: RunData, ep: Episode) -> list[dict[str, Any]]:
     steps = []
     for s in ep.trace.steps if ep.trace else []:
         proposals = []
         aligned = s.critic_scores is not None and s.proposals is not None and len(s.critic_scores) == len(s.proposals)
+        stats = s.candidate_stats if s.candidate_stats and len(s.candidate_stats) == len(s.proposals or []) else None
         for i, (action, prob) in enumerate(s.proposals or []):
             critic = s.critic_scores[i] if aligned and s.critic_scores else None
+            searched = stats[i] if stats else {}
             proposals.append({"action": action, "prob": _fmt(prob), "critic": _fmt(critic),
+                              "visits": _fmt(searched.get("visits")), "q": _fmt(searched.get("q")),
                               "taken": action == s.action})  # fmt: skip
         loose = None if aligned or not s.critic_scores else ", ".join(_fmt(c) for c in s.critic_scores)
         shot, note = None, None
@@ -137,8 +152,16 @@ def _steps(data: RunData, ep: Episode) -> list[dict[str, Any]]:
             shot = data_uri(inside(data.path, s.screenshot))
             note = None if shot else f"Screenshot {s.screenshot} is missing or too large to inline."
         steps.append({"action": s.action, "url": s.url, "error": s.error, "page": s.page or "", "proposals": proposals,
-                      "screenshot": shot, "screenshot_note": note, "critic_scores": loose})  # fmt: skip
+                      "searched": stats is not None, "screenshot": shot, "screenshot_note": note,
+                      "critic_scores": loose, **_trajectories(s.trajectories)})  # fmt: skip
     return steps
+
+
+def _node_path(pair: Any) -> str:
+    """The actions from the episode's start to the pair's node (the prompt's history; the pair's own
+    `path` is relative to the tree's root, which moves with every decision)."""
+    actions = list(pair.prompt.history) or list(pair.path)
+    return " > ".join(actions) or "(episode start)"
 
 
 def _episode(data: RunData, ep: Episode) -> dict[str, Any]:
@@ -172,7 +195,7 @@ def _episode(data: RunData, ep: Episode) -> dict[str, Any]:
                              f"score. The highlighted, open path is the {kind}.")  # fmt: skip
         view["tree_html"] = render_tree(ep.tree, f"{anchor}-tree", f"Search tree of episode {ep.index}")
     if ep.pairs:
-        view["pairs"] = [{"depth": p.depth, "path": " > ".join(p.path) or "(root)", "chosen": p.chosen,
+        view["pairs"] = [{"depth": p.depth, "path": _node_path(p), "chosen": p.chosen,
                           "rejected": p.rejected, "chosen_value": _fmt(p.chosen_value),
                           "rejected_value": _fmt(p.rejected_value), "goal": p.prompt.goal,
                           "history": ", ".join(p.prompt.history) or "(none)", "observation": p.prompt.observation}

@@ -22,6 +22,8 @@ class TraceStep(_Model):
     screenshot: str | None = None  # relative to the run folder
     proposals: list[tuple[str, float]] | None = None  # the policy's candidates and probabilities
     critic_scores: list[float | None] | None = None  # the critic's score per proposal, same order
+    candidate_stats: list[dict[str, Any]] | None = None  # the search's visits and Q per proposal, same order
+    trajectories: list[dict[str, Any]] | None = None  # a plan-once search's judged trajectories
 
 
 class TraceFinal(_Model):

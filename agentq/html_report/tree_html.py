@@ -26,7 +26,7 @@ def node_line(node: TreeNode) -> str:
     if node.terminal:
         stats.append("terminal")
     if node.url:
-        stats.append(str(node.url))
+        stats.append(f"URL {node.url}")
     return (f'<span class="act">{escape(action)}</span> '
             f'<span class="stats">{escape(" · ".join(stats))}</span>')  # fmt: skip
 
