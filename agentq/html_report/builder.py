@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from agentq.report import point_label, run_title, table_rows
 from agentq.results import DIFFICULTY_ORDER, RunFolder, atomic_write_text, is_error
@@ -19,6 +20,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_NAME = "report.html"
 MAX_PAIRS = 300  # pairs shown per episode
 MAX_TRAJECTORIES = 50  # judged trajectories shown per plan-once search
+MAX_TASK_LINKS = 30  # tasks linked from a paired comparison's "only A" / "only B" cell
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -66,12 +68,42 @@ def _quality_table(groups: list[dict[str, Any]]) -> dict[str, Any] | None:
                        "candidate), judge precision and recall against the evaluator"}  # fmt: skip
 
 
-def _paired_table(paired: Any) -> dict[str, Any]:
+def _group_key(agent: Any, point: Any) -> tuple[str, str]:
+    return str(agent), json.dumps(point or {}, sort_keys=True)
+
+
+def _only_links(data: RunData, paired: list[dict[str, Any]]) -> list[tuple[Markup, Markup]]:
+    """Per compared pair, the "only A" and "only B" cells: the count, then a link to each task's
+    episode of the agent that solved it (at most MAX_TASK_LINKS per cell)."""
+    episodes: dict[tuple[str, str], dict[str, tuple[int, bool]]] = {}
+    for ep in data.episodes:
+        r = ep.row
+        key = _group_key(r.get("agent"), r.get("sweep_point"))
+        episodes.setdefault(key, {})[str(r.get("task_id"))] = (ep.index, bool(r.get("success")) and not is_error(r))
+    out = []
+    for p in paired:
+        a = episodes.get(_group_key(p["a"]["agent"], p["a"]["sweep_point"]), {})
+        b = episodes.get(_group_key(p["b"]["agent"], p["b"]["sweep_point"]), {})
+        shared = [t for t in a if t in b]
+        cells = []
+        for mine, other, count in ((a, b, p["only_a"]), (b, a, p["only_b"])):
+            solved = [t for t in shared if mine[t][1] and not other[t][1]]
+            links = [f'<a href="#ep-{mine[t][0]}">{escape(t)}</a>' for t in solved[:MAX_TASK_LINKS]]
+            more = f" and {len(solved) - MAX_TASK_LINKS} more" if len(solved) > MAX_TASK_LINKS else ""
+            cells.append(Markup(f"{escape(str(count))}" + (f": {', '.join(links)}{more}" if links else "")))
+        out.append((cells[0], cells[1]))
+    return out
+
+
+def _paired_table(paired: Any, data: RunData | None = None) -> dict[str, Any]:
     try:
         rows = paired_cells(paired, point_label)
+        if data is not None:
+            for row, (only_a, only_b) in zip(rows, _only_links(data, paired)):
+                row[5], row[6] = only_a, only_b
         return {"title": "Paired comparisons (same tasks)", "header": PAIRED_HEADER, "rows": rows,
                 "caption": "Only A / Only B: tasks one agent solved and the other did not; "
-                           "exact two-sided McNemar test"}  # fmt: skip
+                           "exact two-sided McNemar test; each task links to the episode of the agent that solved it"}  # fmt: skip
     except (KeyError, TypeError, AttributeError, ValueError):
         return _generic_table("Paired comparisons", "paired", paired)
 
@@ -91,7 +123,7 @@ def extra_tables(data: RunData) -> list[dict[str, Any]]:
     if quality:
         blocks.append(quality)
     if data.summary.paired:
-        blocks.append(_paired_table(data.summary.paired))
+        blocks.append(_paired_table(data.summary.paired, data))
     for key, value in data.summary.extra.items():
         blocks.append(_generic_table(key.replace("_", " ").capitalize(), key, value))
     return blocks

@@ -85,3 +85,18 @@ def test_a_real_run_records_what_the_report_shows(tmp_path):
     assert sum(c["visits"] for c in mcts["candidate_stats"]) > 0
     page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert "Trajectories the search judged" in page and '<th scope="col">Visits</th>' in page
+
+
+def test_a_paired_cell_links_to_the_tasks_only_one_agent_solved(tmp_path):
+    from agentq.report import write_report
+    from agentq.results import row_line
+
+    run = make_run(tmp_path)
+    rows = [json.loads(line) for line in (run / "episodes.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows[0]["success"] = False  # dev-0001: only mcts (episode 1) solves it
+    (run / "episodes.jsonl").write_bytes(b"".join(row_line(r) for r in rows))
+    write_report(run, plots=False, html=True)
+    page = (run / "report.html").read_text(encoding="utf-8")
+    table = page[page.index("Paired comparisons (same tasks)") :]
+    row = re.findall(r"<tr[^>]*>.*?</tr>", table[table.index("<tbody>") : table.index("</table>")])[0]
+    assert '<td>1: <a href="#ep-1">dev-0001</a></td>' in row and "<td>0</td>" in row
