@@ -129,3 +129,8 @@ def write_suites(directory: Path = SEEDS_DIR) -> None:
         ]  # fmt: skip
         (directory / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     load_suite.cache_clear()
+
+
+if __name__ == "__main__":
+    write_suites()
+    print(f"wrote {', '.join(f'{s}.jsonl' for s in SPLITS)} to {SEEDS_DIR}")
