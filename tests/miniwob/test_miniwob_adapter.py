@@ -1,0 +1,49 @@
+"""The MiniWoB site in experiments: its backends in the config, tasks, refused components."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from agentq.agents.worker import load_site, unavailable_components
+from agentq.config import AgentConfig, EnvConfig
+from mock_sites.miniwob.tasks import SPLITS, TASKS, load_suite
+
+
+def test_search_defaults_to_the_browser_and_http_is_an_error_that_says_why():
+    assert EnvConfig.model_validate({"name": "miniwob"}).search_backend == "browser"
+    assert EnvConfig.model_validate({"name": "restaurant"}).search_backend == "http"
+    with pytest.raises(ValidationError, match="search_backend.*no in-process model"):
+        EnvConfig.model_validate({"name": "miniwob", "search_backend": "http"})
+    with pytest.raises(ValidationError, match="backend: 'http' is not available"):
+        EnvConfig.model_validate({"name": "miniwob", "backend": "http"})
+
+
+def test_components_that_need_an_expert_or_the_restaurant_are_refused_with_one_reason_each():
+    site = load_site("miniwob")
+    agent = AgentConfig.model_validate({
+        "name": "a", "kind": "mcts", "policy": {"name": "noisy_expert", "p": 0.5},
+        "critic": {"name": "ensemble", "members": ["expert", {"name": "heuristic"}]}, "judge": {"name": "env"},
+    })  # fmt: skip
+    found = unavailable_components(site, agent)
+    assert len(found) == 3 and all("no expert" in reason for reason in found)
+    assert unavailable_components(load_site("restaurant"), agent) == []
+
+
+def test_frozen_suites_cover_every_task_and_fresh_draws_avoid_them():
+    site = load_site("miniwob")
+    frozen = {t.id for split in SPLITS for t in load_suite(split)}
+    assert {t.name for t in load_suite("test")} == set(TASKS)
+    fresh = site.generate_tasks(3, 30)
+    assert len({t["id"] for t in fresh}) == 30 and not frozen & {t["id"] for t in fresh}
+    assert site.generate_tasks(3, 30) == fresh
+    assert {t["difficulty"] for t in fresh} == set(TASKS)
+
+
+def test_the_page_verdict_is_success_only_at_raw_reward_one():
+    from types import SimpleNamespace
+
+    site = load_site("miniwob")
+    assert site.evaluate_state(SimpleNamespace(terminated=True, raw_reward=1.0)).success
+    assert not site.evaluate_state(SimpleNamespace(terminated=True, raw_reward=0.6)).success
+    assert not site.evaluate_state(SimpleNamespace(terminated=False, raw_reward=0.0)).success
