@@ -36,6 +36,7 @@ class Episode:
 
     row: dict[str, Any]
     trace: Trace | None = None
+    trace_name: str | None = None
     trace_error: str | None = None
     tree: TreeView | None = None
     tree_name: str | None = None
@@ -143,6 +144,7 @@ def load_run(run_dir: Path) -> RunData:
                for i, p in files.items() if i not in episodes]  # fmt: skip
     for i, ep in episodes.items():
         if i in traces:
+            ep.trace_name = traces[i].name
             try:
                 ep.trace = Trace.model_validate_json(traces[i].read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:

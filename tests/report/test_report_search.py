@@ -100,3 +100,16 @@ def test_a_paired_cell_links_to_the_tasks_only_one_agent_solved(tmp_path):
     table = page[page.index("Paired comparisons (same tasks)") :]
     row = re.findall(r"<tr[^>]*>.*?</tr>", table[table.index("<tbody>") : table.index("</table>")])[0]
     assert '<td>1: <a href="#ep-1">dev-0001</a></td>' in row and "<td>0</td>" in row
+
+
+def test_beyond_the_page_budget_steps_link_to_their_trace_file(tmp_path, monkeypatch):
+    from agentq.html_report import builder
+
+    run = make_run(tmp_path)
+    first_page = len(json.loads((run / "traces" / "00001.json").read_text(encoding="utf-8"))["steps"][0]["page"])
+    monkeypatch.setattr(builder, "MAX_PAGE_CHARS", first_page)  # room for episode 1's first page only
+    page = write_html_report(run).read_text(encoding="utf-8")
+    panel = _panel(page, 1)
+    assert panel.count("Page before the action:") == 1
+    assert 'it is in <a href="traces/00001.json">traces/00001.json</a>' in panel
+    assert "the page text of 3 later steps is not inlined" in page  # episode 1's second step, episode 2's two
