@@ -36,3 +36,17 @@ def test_a_used_folder_is_a_bad_input(tmp_path, capsys):
     (out / "something").write_text("x")
     assert train.main(["--config", str(QUICK), "--out", str(out)]) == 2
     assert f"use --resume {out}" in capsys.readouterr().err
+
+
+def test_the_help_examples_resolve_against_the_shipped_files(monkeypatch, tmp_path):
+    import shlex
+
+    monkeypatch.chdir(QUICK.parents[2])
+    examples = [line.strip() for line in train.__doc__.splitlines() if line.strip().startswith("python -m agentq.train")]
+    assert len(examples) >= 3
+    for line in examples:
+        args = train.build_parser().parse_args(shlex.split(line.split("#")[0])[3:])
+        if args.resume is not None:
+            continue  # a run folder of one's own
+        cfg, _, resume = train.resolve(args)
+        assert cfg.stages and not resume, line
