@@ -2,9 +2,14 @@
 
 - simulations per second and env steps per simulation, with and without the transition cache;
 - restore-based search vs replay-based search (reset + replay of the prefix): time per simulation;
-- the share of time spent outside the env (planner + components overhead).
+- the share of time spent outside the env (planner + components overhead);
+- per agent kind, whole episodes at one env-step budget: env steps per second and the planner's own
+  share of the time (what is neither env, nor components, nor copying the acting state).
 
-    python bench/planner.py [--tasks 4] [--simulations 16]
+The variants run Agent Q's original rules (sampled rollouts) so that the cache and restore figures
+stay comparable; the kinds run their defaults.
+
+    python bench/planner.py [--tasks 4] [--simulations 16] [--kinds-only]
 """
 
 from __future__ import annotations
@@ -18,7 +23,13 @@ from rich.table import Table
 
 import mock_sites.restaurant  # noqa: F401 - registers agentq/Restaurant-v0
 from agentq.components import registry
-from agentq.planner.config import MCTSConfig
+from agentq.agents.base import EpisodeContext, TimedEnv
+from agentq.agents.building import build_agent, build_components
+from agentq.agents.counting import ModelCalls
+from agentq.agents.loop import run_episode
+from agentq.agents.worker import SiteWorker
+from agentq.config import AgentConfig, EnvConfig
+from agentq.planner.config import AGENTQ_ORIGINAL, MCTSConfig
 from agentq.planner.mcts import MCTSPlanner
 from envs.oracle import Oracle
 from mock_sites.restaurant.tasks import load_suite
@@ -44,7 +55,7 @@ def search_episode(task_id: str, settings: dict, simulations: int, decisions: in
     policy = registry.build("policy", {"name": "noisy_expert", "p": 0.6}, oracle=oracle, seed=0)
     critic = registry.build("critic", {"name": "noisy_expert", "accuracy": 0.8}, oracle=oracle, seed=0)
     judge = registry.build("judge", {"name": "env"}, oracle=oracle, seed=0)
-    config = MCTSConfig(simulations=simulations, reuse_subtree=False, **settings)
+    config = MCTSConfig(**{**AGENTQ_ORIGINAL, **settings}, simulations=simulations, reuse_subtree=False)
     planner = MCTSPlanner(policy, critic, judge, config, seed=0)
     acting_oracle = Oracle(acting)
     history: list[str] = []
@@ -81,13 +92,80 @@ def search_episode(task_id: str, settings: dict, simulations: int, decisions: in
     return totals
 
 
+THREE = {"policy": {"name": "noisy_expert", "p": 0.6}, "critic": {"name": "noisy_expert", "accuracy": 0.7},
+         "judge": {"name": "noisy", "flip": 0.1}}
+KINDS = {
+    "best_of_n": {"kind": "best_of_n", "policy": THREE["policy"], "judge": THREE["judge"]},
+    "guided_best_of_n": {"kind": "guided_best_of_n", **THREE},
+    "beam": {"kind": "beam", **THREE},
+    "best_first": {"kind": "best_first", **THREE},
+    "mcts": {"kind": "mcts", **THREE},
+    "mcts (Agent Q rules)": {"kind": "mcts", **THREE, "planner": {**AGENTQ_ORIGINAL, "simulations": 16, "max_env_steps": 60}},
+}
+
+
+def kind_episode(worker: SiteWorker, task_id: str, spec: dict, budget: int) -> dict:
+    """One whole episode of an agent kind (no quality measuring): its env steps and where the time went."""
+    planner = {"max_depth": 30, "episode_env_steps": budget, **spec.get("planner", {})}
+    agent_cfg = AgentConfig.model_validate({**spec, "name": "bench", "planner": planner})
+    acting = worker.acting
+    obs, _ = acting.reset(seed=0, options={"task_id": task_id})
+    worker.search.reset(seed=0, options={"task_id": task_id})
+    acting.seconds, acting.steps = 0.0, 0
+    started = time.perf_counter()
+    ctx = EpisodeContext(acting, worker.search, worker.oracle, max_steps=worker.config.max_steps)
+    calls = ModelCalls()
+    components = calls.wrap(build_components(agent_cfg, worker.oracle, 0))
+    agent = build_agent(agent_cfg, components, 0, keep_tree=False, keep_pairs=False)
+    record = run_episode(agent, ctx, obs, max_steps=worker.config.max_steps)
+    wall = time.perf_counter() - started
+    env_s = acting.seconds + record.search_env_s
+    return {"env_steps": acting.steps + record.search_env_steps, "wall_s": wall, "env_s": env_s,
+            "components_s": calls.seconds, "sync_s": ctx.sync_s,
+            "own_s": max(0.0, wall - env_s - calls.seconds - ctx.sync_s)}  # fmt: skip
+
+
+def bench_kinds(tasks: list[str], budget: int, console: Console) -> None:
+    """Every kind on the same tasks at one budget, interleaved task by task, after one unmeasured
+    pass that warms the oracle's memo (the privileged stand-ins ask it), so no kind pays for another."""
+    worker = SiteWorker(EnvConfig(name="restaurant", backend="http", search_backend="http", max_steps=30), seed=0)
+    totals = {name: {} for name in KINDS}
+    for task_id in tasks:
+        for spec in KINDS.values():
+            kind_episode(worker, task_id, spec, budget)
+        for name, spec in KINDS.items():
+            for key, value in kind_episode(worker, task_id, spec, budget).items():
+                totals[name][key] = totals[name].get(key, 0) + value
+    worker.close()
+    table = Table(title=f"Agent kinds on {len(tasks)} hard dev tasks, {budget} env steps per episode (http)")
+    for column in ("kind", "env steps/episode", "env steps/s", "env", "components", "sync", "planner own"):
+        table.add_column(column)
+    for name, r in totals.items():
+        wall = r["wall_s"]
+        table.add_row(
+            name, f"{r['env_steps'] / len(tasks):.0f}", f"{r['env_steps'] / wall:.0f}", f"{r['env_s'] / wall:.0%}",
+            f"{r['components_s'] / wall:.0%}", f"{r['sync_s'] / wall:.0%}", f"{r['own_s'] / wall:.0%}",
+        )
+    console.print(table)
+    base = totals["best_of_n"]
+    for name, r in totals.items():
+        console.print(f"{name}: {r['env_steps'] / r['wall_s'] / (base['env_steps'] / base['wall_s']):.2f}x best_of_n's env steps/s, "
+                      f"planner own {r['own_s'] / r['wall_s']:.1%} of its time")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=4)
     parser.add_argument("--simulations", type=int, default=16)
     parser.add_argument("--decisions", type=int, default=8)
+    parser.add_argument("--budget", type=int, default=300, help="env steps per episode for the kinds")
+    parser.add_argument("--kinds-only", action="store_true", help="only the per-kind table")
     args = parser.parse_args()
     tasks = [t.id for t in load_suite("dev") if t.difficulty == "hard" and t.expected.kind == "booking"][: args.tasks]
+    console = Console(width=150)
+    bench_kinds(tasks, args.budget, console)
+    if args.kinds_only:
+        return
     results = {name: {} for name in VARIANTS}
     for task_id in tasks:  # interleave the variants task by task so noise hits them alike
         for name, settings in VARIANTS.items():
@@ -106,7 +184,6 @@ def main() -> None:
             name, f"{sims / r['total_s']:.0f}", f"{(r['new'] + r['replayed']) / sims:.2f}", f"{r['cached'] / sims:.2f}",
             f"{1000 * r['total_s'] / sims:.2f}", f"{outside / r['total_s']:.0%}", f"{own / r['total_s']:.0%}",
         )
-    console = Console(width=150)
     console.print(table)
     names = list(VARIANTS)
     for label, (cached, uncached, replay) in (("rollout leaf", names[:3]), ("critic leaf", names[3:])):

@@ -15,13 +15,29 @@ from statistics import fmean
 
 from agentq.planner.transitions import StateRecord
 
-from .trajectory_search import SearchSpace, TrajectorySearchAgent
+from .trajectory_search import STALL_LIMIT, SearchSpace, TrajectorySearchAgent
 
 
 class BeamAgent(TrajectorySearchAgent):
     """Beam search of width `width` (see the module docstring)."""
 
     def search(self, space: SearchSpace) -> StateRecord | None:
+        cfg = self.settings
+        last_open: StateRecord | None = None
+        stalled = 0
+        while not space.spent():
+            before = space.counters.new
+            found, open_end = self._beam(space)
+            if found is not None:
+                return found
+            last_open = open_end or last_open
+            stalled = stalled + 1 if space.counters.new == before else 0
+            if not cfg.restarts or stalled >= STALL_LIMIT:
+                break
+        return self.finished.accepted or last_open or self.finished.best
+
+    def _beam(self, space: SearchSpace) -> tuple[StateRecord | None, StateRecord | None]:
+        """One beam pass from the start: (an accepted finished page, the best open state left)."""
         cfg = self.settings
         beam: list[tuple[StateRecord, list[float]]] = [(space.root, [])]
         while beam:
@@ -39,10 +55,10 @@ class BeamAgent(TrajectorySearchAgent):
                 self.trajectories += nxt.terminal
                 if nxt.terminated:
                     if self.finished.add(nxt, space.judge(nxt)) and cfg.stop_on_accept:
-                        return nxt
+                        return nxt, None
                 elif space.open(nxt):
                     survivors.append((nxt, path))
             if space.spent() or not survivors:
-                return self.finished.accepted or (survivors[0][0] if survivors else beam[0][0]) or self.finished.best
+                return None, (survivors[0][0] if survivors else beam[0][0])
             beam = survivors
-        return self.finished.accepted or self.finished.best
+        return None, None

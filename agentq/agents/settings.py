@@ -74,6 +74,7 @@ class BeamSettings(_PlanOnceSettings):
 
     width: int = Field(2, ge=1, description="w: states kept at each depth")
     num_candidates: int = Field(5, ge=1, description="K: proposals scored at each beam state")
+    restarts: bool = Field(True, description="a pass without an accepted page starts a new beam while budget is left")
 
 
 class BestFirstSettings(_PlanOnceSettings):

@@ -108,10 +108,14 @@ class Finished:
         self.best: StateRecord | None = None
         self.count = 0
         self.verdicts: list[float] = []
+        self._seen: set[int] = set()
         self.judged: list[StateRecord] = []  # in the order found, for the report
 
     def add(self, rec: StateRecord, value: float) -> bool:
-        """Record a judged finished page; True when the judge accepted it."""
+        """Record a judged finished page (each state once); True when the judge accepted it."""
+        if rec.sid in self._seen:
+            return value >= self.accept
+        self._seen.add(rec.sid)
         self.count += 1
         self.verdicts.append(value)
         self.judged.append(rec)

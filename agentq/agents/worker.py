@@ -16,7 +16,7 @@ from envs.oracle import Oracle
 from . import artifacts
 from .base import EpisodeContext, TimedEnv
 from .building import build_agent, build_components, describe
-from .counting import counted
+from .counting import ModelCalls
 from .loop import run_episode
 from .quality import QualityMeter
 
@@ -155,9 +155,9 @@ class SiteWorker:
         self.search.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})
         ctx = EpisodeContext(acting, self.search, self.oracle, max_steps=self.config.max_steps)
         components = build_components(agent_cfg, self.oracle, spec.episode_seed % 2**31)
-        model_calls: dict[str, int] = {}
+        calls = ModelCalls()
         agent = build_agent(
-            agent_cfg, counted(components, model_calls), spec.episode_seed, keep_tree=bool(spec.save_tree and spec.tree_path),
+            agent_cfg, calls.wrap(components), spec.episode_seed, keep_tree=bool(spec.save_tree and spec.tree_path),
             keep_pairs=bool(spec.pairs_path),
         )
         usage_before = _usage(components)
@@ -182,12 +182,13 @@ class SiteWorker:
                 "env_s": acting.seconds + record.search_env_s,
                 "planner_s": record.planner_s,
                 "sync_s": ctx.sync_s,  # copying the acting state into the search env
+                "components_s": calls.seconds,  # inside the agent's policy, critic and judge
             },
             "actions": record.actions,
             "final_url": record.final_obs["url"] if record.final_obs else None,
             "failed_decisions": record.failed_decisions,
             "quality_counts": meter.counts,
-            "model_calls": model_calls,  # the agent's calls (the quality meter's own are not counted)
+            "model_calls": calls.counts,  # the agent's calls (the quality meter's own are not counted)
             **agent.extra(),
         }
         if replayed_before is not None:  # the cost of restores by replay in the search env, beside env_steps

@@ -118,13 +118,21 @@ class RFTStage(_Model):
 
 
 class CollectionPlanner(MCTSConfig):
-    """The planner that collects Agent Q's trees: MCTSConfig with the defaults chosen on dev
-    (16 simulations of at most 30 new env steps per decision, pairs more than 0.5 apart)."""
+    """The planner that collects Agent Q's trees: Agent Q's original rules (UCB1, sampled rollouts
+    judged where they stop, most visits; the loop's figures were measured with them) with the
+    defaults chosen on dev (16 simulations of at most 30 new env steps per decision, pairs more
+    than 0.5 apart)."""
 
-    simulations: int = Field(16, ge=0)
+    simulations: int | None = Field(16, ge=0)
     max_env_steps: int | None = Field(30, ge=0)
     max_depth: int = Field(30, ge=1)
     theta: float = Field(0.5, ge=0.0)
+    selection: Literal["ucb", "puct"] = "ucb"
+    final: Literal["trajectory", "visits", "q"] = "visits"
+    stop_on_accept: bool = False
+    rollout: Literal["sample", "critic"] = "sample"
+    rollout_to_tree: bool = False
+    cut_value: Literal["zero", "critic", "judge"] = "judge"
 
 
 class AgentQStage(_Model):

@@ -1,8 +1,9 @@
 """Settings of the MCTS planner.
 
-The defaults are the strongest settings found on dev (README, "Search frontier"): keep the judged
-terminal trajectories and follow an accepted one, stop searching once the judge accepts, roll out
-with the critic choosing among K proposals and keep those steps in the tree, value cut pages at 0.
+The defaults are the strongest settings found on dev (docs/search.md): PUCT with the policy's
+probabilities as the prior, keep the judged terminal trajectories and follow an accepted one, stop
+searching once the judge accepts, roll out with the critic choosing among K proposals and keep those
+steps in the tree, value cut pages at 0.
 Agent Q's original rules (Putta et al., 2024) are :data:`AGENTQ_ORIGINAL`: UCB1, most visits,
 policy-sampled rollouts judged wherever they stop, nothing kept between simulations.
 """
@@ -42,8 +43,8 @@ class MCTSConfig(BaseModel):
     exploration: float = Field(
         1.0, ge=0.0, validation_alias=AliasChoices("exploration", "c"), description="c"
     )
-    selection: Literal["ucb", "puct"] = Field("ucb", description="selection rule: Agent Q's UCB1 or PUCT")
-    puct_prior: Literal["critic", "policy"] = Field("critic", description="where PUCT's P comes from")
+    selection: Literal["ucb", "puct"] = Field("puct", description="selection rule: Agent Q's UCB1 or PUCT")
+    puct_prior: Literal["critic", "policy"] = Field("policy", description="where PUCT's P comes from")
     widening: float | None = Field(
         None, gt=0.0, le=1.0,
         description="progressive widening: only the first ceil((N+1)^w) children (critic order) are eligible",

@@ -10,6 +10,7 @@ from pathlib import Path
 from agentq.config import load_config
 from agentq.learn.config import AgentQStage, OutcomeDPOStage, RFTStage, load_train_config
 from agentq.learn.pipeline import run_training
+from agentq.planner.config import AGENTQ_ORIGINAL
 
 REPO = Path(__file__).resolve().parents[2]
 QUICK = REPO / "experiments" / "agentq_learning_quick.yaml"
@@ -78,7 +79,7 @@ def test_learning_config_gives_every_ablation_the_same_collection_budget():
 def test_learning_eval_runs_every_stage_alone_and_in_mcts_at_the_baselines_budget():
     evaluation = load_config(REPO / "experiments" / "agentq_learning_eval.yaml")
     baselines = load_config(REPO / "experiments" / "search_vs_baselines.yaml")
-    budget = next(a.planner for a in baselines.agents if a.kind == "mcts")
+    budget = next(a.planner for a in baselines.agents if a.kind == "mcts")["episode_env_steps"]
     assert evaluation.tasks.split == "dev"
     names = {a.name: a.kind for a in evaluation.agents}
     assert names.pop("random") == "random" and names.pop("expert") == "expert"
@@ -86,7 +87,9 @@ def test_learning_eval_runs_every_stage_alone_and_in_mcts_at_the_baselines_budge
     assert units == {"base", "rft", "outcome_dpo", "step_dpo_q_only", "agentq_iter1", "agentq"}
     for unit in units:
         alone, searched = evaluation.agent(unit), evaluation.agent(f"{unit}_mcts")
-        assert alone.kind == "pure" and searched.kind == "mcts" and searched.planner == budget
+        assert alone.kind == "pure" and searched.kind == "mcts" and searched.planner["episode_env_steps"] == budget
+        assert {k: searched.planner[k] for k in AGENTQ_ORIGINAL if k in searched.planner} == {
+            k: v for k, v in AGENTQ_ORIGINAL.items() if k in searched.planner}  # measured with Agent Q's rules
         folder = f"runs/agentq_learning/checkpoints/{unit}"
         assert alone.policy["checkpoint"] == folder
         assert {searched.policy["checkpoint"], searched.critic["checkpoint"], searched.judge["checkpoint"]} == {folder}

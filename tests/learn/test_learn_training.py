@@ -109,10 +109,10 @@ def test_shipped_training_configs_and_the_evaluation_check_out():
     assert kinds == {"random": "random", "base": "pure", "base_mcts": "mcts", "rft": "pure", "rft_mcts": "mcts",
                      "expert": "expert"}  # fmt: skip
     baselines = load_config(repo / "experiments" / "search_vs_baselines.yaml")
-    budget = next(a.planner for a in baselines.agents if a.kind == "mcts")
+    budget = next(a.planner for a in baselines.agents if a.kind == "mcts")["episode_env_steps"]
     for name in ("base_mcts", "rft_mcts"):
         agent = evaluation.agent(name)
-        assert agent.planner == budget
+        assert agent.planner["episode_env_steps"] == budget
         stage = name.removesuffix("_mcts")
         assert {agent.policy["checkpoint"], agent.critic["checkpoint"], agent.judge["checkpoint"]} == {
             evaluation.agent(stage).policy["checkpoint"]}

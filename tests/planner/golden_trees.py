@@ -45,7 +45,7 @@ CASES = {
     # progressive widening and a value mix
     "widening_value_mix": (
         lambda: FixedPolicy(PROBS),
-        MCTSConfig(simulations=12, num_candidates=3, widening=0.5, value_mix=0.3, stop_on_accept=False),
+        MCTSConfig(simulations=12, num_candidates=3, selection="ucb", widening=0.5, value_mix=0.3, stop_on_accept=False),
     ),
 }
 

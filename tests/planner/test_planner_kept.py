@@ -63,7 +63,7 @@ def gamble_env() -> TreeEnv:
 def test_a_found_success_is_kept_not_outvoted_by_visits(final, stop, expected):
     env = gamble_env()
     obs, _ = env.reset()
-    config = MCTSConfig(simulations=10, num_candidates=6, final=final, stop_on_accept=stop)
+    config = MCTSConfig(simulations=10, num_candidates=6, selection="ucb", final=final, stop_on_accept=stop)
     planner = MCTSPlanner(UniformPolicy(), TableCritic({"safe": 0.8, "gamble": 0.3}), ObsJudge(env.rewards), config)
     first = planner.plan(env, obs)
     assert planner.best_trajectory() == (1.0, ["gamble", "g1"])  # both searches found the success
@@ -122,7 +122,7 @@ def test_widening_admits_children_one_by_one():
     obs, _ = env.reset()
     critic = TableCritic({"a": 0.9, "b": 0.8, "c": 0.7, "d": 0.6})
     planner = MCTSPlanner(UniformPolicy(), critic, ObsJudge(env.rewards),
-                          MCTSConfig(simulations=4, num_candidates=4, widening=0.5), seed=0)
+                          MCTSConfig(simulations=4, num_candidates=4, selection="ucb", widening=0.5), seed=0)
     planner.plan(env, obs)
     # N = 0, 1, 2, 3 before each simulation: ceil(sqrt(N + 1)) = 1, 2, 2, 2 eligible children
     assert [ch.visits for ch in planner.root.children] == [2, 2, 0, 0]

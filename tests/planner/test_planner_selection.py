@@ -70,7 +70,7 @@ def _first_visit_order(critic, policy=None) -> list[str]:
     env = TreeEnv({(): ["a", "b", "c", "d"]}, {("a",): 0.1, ("b",): 0.2, ("c",): 0.3, ("d",): 0.4})
     obs, _ = env.reset()
     planner = MCTSPlanner(
-        policy or UniformPolicy(), critic, ObsJudge(env.rewards), MCTSConfig(simulations=4, K=4)
+        policy or UniformPolicy(), critic, ObsJudge(env.rewards), MCTSConfig(simulations=4, K=4, selection="ucb")
     )
     res = planner.plan(env, obs)
     assert res.stats.env_steps_new == 4
@@ -95,7 +95,7 @@ def test_children_store_policy_prior_and_critic_score_and_puct_normalises_either
     obs, _ = env.reset()
     critic = TableCritic({"a": 0.6, "b": 0.3, "c": 0.3})
     planner = MCTSPlanner(FixedPolicy({"a": 0.2, "b": 0.3, "c": 0.5}), critic, ObsJudge(env.rewards),
-                          MCTSConfig(simulations=2, selection="puct"))
+                          MCTSConfig(simulations=2, selection="puct", puct_prior="critic"))
     res = planner.plan(env, obs)
     assert [(c.action, c.prior, c.critic_score) for c in res.children] == [("a", 0.2, 0.6), ("c", 0.5, 0.3), ("b", 0.3, 0.3)]
     assert normalised_priors(planner.root.children, "critic") == pytest.approx([0.5, 0.25, 0.25])
@@ -119,11 +119,12 @@ def test_old_prior_key_still_selects_the_rule_with_a_deprecation_warning():
 def test_config_defaults_aliases_and_forbid():
     cfg = MCTSConfig()
     assert (cfg.simulations, cfg.max_env_steps, cfg.max_depth, cfg.num_candidates) == (16, None, 25, 5)
-    assert (cfg.exploration, cfg.selection, cfg.leaf_value, cfg.final) == (1.0, "ucb", "rollout", "trajectory")
+    assert (cfg.exploration, cfg.selection, cfg.puct_prior, cfg.leaf_value, cfg.final) == (1.0, "puct", "policy", "rollout", "trajectory")
     assert (cfg.rollout, cfg.rollout_proposals, cfg.rollout_to_tree, cfg.cut_value) == ("critic", 5, True, "zero")
     assert (cfg.value_mix, cfg.widening, cfg.accept, cfg.stop_on_accept) == (0.0, None, 0.5, True)
     original = MCTSConfig(**AGENTQ_ORIGINAL)
-    assert (original.final, original.rollout, original.rollout_proposals, original.cut_value) == ("visits", "sample", 1, "judge")
+    assert (original.selection, original.final, original.rollout, original.rollout_proposals, original.cut_value) == (
+        "ucb", "visits", "sample", 1, "judge")
     assert (cfg.reuse_subtree, cfg.transition_cache, cfg.alpha, cfg.theta, cfg.use_snapshots) == (True, True, 0.5, 0.1, True)
     assert MCTSConfig(K=7, c=2.0).num_candidates == 7
     assert MCTSConfig(num_candidates=7, exploration=2.0) == MCTSConfig(K=7, c=2.0)

@@ -297,12 +297,12 @@ def test_shipped_experiments_are_valid():
     path = default_experiment_path()
     assert path == REPO / "experiments" / "hybrid_vs_policy.yaml"
     headline = load_config(path)
-    assert [a.kind for a in headline.agents] == ["pure", "critic_greedy", "best_of_n", "mcts"]
+    assert [a.kind for a in headline.agents] == ["pure", "critic_greedy", "best_of_n", "guided_best_of_n", "mcts"]
     assert len({canonical_json(a.policy) for a in headline.agents}) == 1  # the same policy, with and without search
     assert headline.env.backend == "browser" and headline.env.search_backend == "http"
     shipped = sorted((REPO / "experiments").glob("*.yaml"))
-    assert {p.stem for p in shipped} >= {"hybrid_vs_policy", "critic_quality", "search_budget", "nonprivileged",
-                                         "agentq_table", "search_vs_baselines", "search_vs_baselines_budget"}
+    assert {p.stem for p in shipped} >= {"hybrid_vs_policy", "search_frontier", "nonprivileged", "agentq_table",
+                                         "search_vs_baselines"}
     training = {"agentq_learning", "agentq_learning_quick"}  # `python -m agentq.train` configs (the issue names them here)
     for experiment in shipped:
         if experiment.stem in training:
@@ -310,11 +310,14 @@ def test_shipped_experiments_are_valid():
         else:
             load_config(experiment)  # schema, planner settings and component parameters all check out
     baselines = load_config(REPO / "experiments" / "search_vs_baselines.yaml")
-    assert [a.kind for a in baselines.agents] == ["random", "pure", "critic_greedy", "best_of_n", "mcts", "expert"]
+    assert [a.kind for a in baselines.agents] == ["random", "pure", "critic_greedy", "best_of_n", "guided_best_of_n",
+                                                  "mcts", "expert"]
     specs = [canonical_json(s) for a in baselines.agents for s in (a.policy, a.critic, a.judge) if s]
     assert not [s for s in specs if "heuristic" in s]  # no hand-written component in the comparison
-    budgets = {a.kind: a.planner["episode_env_steps"] for a in baselines.agents if a.kind in ("best_of_n", "mcts")}
-    assert budgets["best_of_n"] == budgets["mcts"]  # equal compute
+    budgets = {a.kind: a.planner["episode_env_steps"] for a in baselines.agents if a.planner and "episode_env_steps" in a.planner}
+    assert set(budgets) == {"best_of_n", "guided_best_of_n", "mcts"} and len(set(budgets.values())) == 1  # equal compute
+    frontier = load_config(REPO / "experiments" / "search_frontier.yaml")
+    assert frontier.common_random_numbers and frontier.tasks.generate_seed is not None and frontier.tasks.n >= 100
 
 
 
