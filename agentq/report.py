@@ -171,6 +171,8 @@ def write_report(run_dir: str | Path, plots: bool = True, html: bool = True) -> 
     folder = RunFolder(Path(run_dir))
     if not folder.path.is_dir():
         raise ResultsError(f"{run_dir}: no such run folder")
+    if not folder.episodes.exists() and not folder.config.exists():
+        raise ResultsError(f"{run_dir}: not a run folder (it has neither episodes.jsonl nor config.yaml)")
     document = summary_document(read_rows(folder.episodes))
     summary = document["groups"]
     atomic_write_text(folder.summary_json, summary_json(document))

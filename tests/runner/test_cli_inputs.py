@@ -105,3 +105,11 @@ def test_every_mistake_of_a_file_is_one_located_message(tmp_path):
         f"{path}:11: agents[1].planner.simulatons: unknown key 'simulatons' (did you mean 'simulations'?)",
         f"{path}:14: agents[2].frobnicate: unknown key 'frobnicate'",
     ]
+
+
+def test_the_report_refuses_a_folder_that_is_not_a_run(tmp_path):
+    (tmp_path / "notes").mkdir()
+    for target, words in ((tmp_path / "missing", "no such run folder"), (tmp_path / "notes", "not a run folder")):
+        done = run_module("agentq.report", str(target), cwd=tmp_path)
+        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+    assert not list((tmp_path / "notes").iterdir())  # nothing written into it
