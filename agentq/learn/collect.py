@@ -54,11 +54,14 @@ class Trajectory:
 
 
 class TrainEnv:
-    """A site's http env for training, with an oracle on it."""
+    """A site's env for training (its in-process http backend where it has one, else its first
+    backend, e.g. the browser), with an oracle on it."""
 
     def __init__(self, site: str, max_steps: int, catalogue_seed: int = 0) -> None:
         self.site = load_site(site)
-        self.env = TimedEnv(self.site.make_env("http", max_steps=max_steps, catalogue_seed=catalogue_seed))
+        backends = tuple(getattr(self.site, "backends", ("http",)))
+        backend = "http" if "http" in backends else backends[0]
+        self.env = TimedEnv(self.site.make_env(backend, max_steps=max_steps, catalogue_seed=catalogue_seed))
         self.oracle = Oracle(self.env.unwrapped)
         self.max_steps = max_steps
 
@@ -132,9 +135,24 @@ class TrainEnv:
             env.restore(state)
         return out
 
+    @property
+    def has_expert(self) -> bool:
+        """Whether the site has an expert to demonstrate (else demonstrations come from search)."""
+        return self.oracle.has_expert
+
     def expert_choice(self, obs: Obs, legal: list[str]) -> str:
         """The expert's next action (privileged), spelled as in `legal` when it is one of them."""
         return self.oracle.expert_action(legal)
+
+
+class UniformChoice:
+    """A `choose` function uniform over the legal actions (random rollouts for search demonstrations)."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    def __call__(self, obs: Obs, legal: list[str]) -> str | None:
+        return legal[int(self.rng.integers(len(legal)))] if legal else None
 
 
 class Sampler:

@@ -21,7 +21,7 @@ from torch import nn
 
 from .batches import DecisionExample, OutcomeExample
 from .checkpoint import load
-from .collect import Sampler, TrainEnv, Trajectory, require_train
+from .collect import Sampler, TrainEnv, Trajectory, UniformChoice, require_train
 from .config import BaseStage, RFTStage, TrainConfig
 from .features import Featuriser
 from .fitting import FitReport, fit_critic, fit_judge, fit_policy, judge_quality
@@ -61,15 +61,40 @@ def task_order(cfg: TrainConfig, env: TrainEnv) -> list[str]:
     return ids
 
 
+SEARCH_DEMO_TRIES = 20  # random rollouts per task when demonstrations come from search
+
+
 def collect_demos(cfg: TrainConfig, env: TrainEnv, order: list[str], n: int, featuriser: Featuriser,
                   prefix_every: int, phase: Phase = _quiet) -> list[Trajectory]:  # fmt: skip
-    """The expert's demonstrations on the first `n` tasks of the order (one episode each)."""
+    """The expert's demonstrations on the first `n` tasks of the order (one episode each).
+
+    A site without an expert is bootstrapped from search, as Agent Q bootstraps its base policy:
+    up to `SEARCH_DEMO_TRIES` random rollouts per task, and the first the evaluator accepts is the
+    task's demonstration (tasks none of them solves give none; train tasks only, as always).
+    """
     if n > len(order):
         raise ValueError(f"{n} demonstrations asked for, but only {len(order)} train tasks are selected")
+    if not env.has_expert:
+        return _search_demos(cfg, env, order[:n], featuriser, prefix_every, phase)
     advance = phase(f"expert demonstrations ({n})", n)
     out = []
     for i, task_id in enumerate(order[:n]):
         out.append(env.run(task_id, derive_seed(cfg.seed, "demo", i), env.expert_choice, featuriser, prefix_every))
+        advance(1)
+    return out
+
+
+def _search_demos(cfg: TrainConfig, env: TrainEnv, tasks: list[str], featuriser: Featuriser, prefix_every: int,
+                  phase: Phase) -> list[Trajectory]:  # fmt: skip
+    advance = phase(f"demonstrations from search ({len(tasks)} tasks x <= {SEARCH_DEMO_TRIES} random rollouts)", len(tasks))
+    out = []
+    for i, task_id in enumerate(tasks):
+        for attempt in range(SEARCH_DEMO_TRIES):
+            choose = UniformChoice(np.random.default_rng(derive_seed(cfg.seed, "demo", i, "search", attempt)))
+            trajectory = env.run(task_id, derive_seed(cfg.seed, "demo", i), choose, featuriser, prefix_every)
+            if trajectory.success:
+                out.append(trajectory)
+                break
         advance(1)
     return out
 

@@ -8,6 +8,7 @@ import random
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,7 +37,7 @@ REFUSED: dict[str, str] = {
     "so every seed shows the same text page (checked)",
 }
 
-TASK_ID = re.compile(r"^(?P<name>[a-z0-9-]+)\.(?P<seed>\d+)$")
+TASK_ID = re.compile(r"^(?:(?P<split>train|dev|test)-)?(?P<name>[a-z0-9-]+)\.(?P<seed>\d+)$")
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds" / "miniwob"
 SPLITS = ("train", "dev", "test")
 
@@ -55,10 +56,12 @@ class MiniWoBTask(BaseModel):
 
     name: str
     seed: int = Field(ge=0, lt=2**31)
+    split: Literal["train", "dev", "test"] | None = None  # set for the frozen suites' tasks
 
     @property
     def id(self) -> str:
-        return f"{self.name}.{self.seed}"
+        """``train-login-user.3`` for a frozen suite's task (the split says what it may be used for), else ``login-user.3``."""
+        return f"{self.split}-{self.name}.{self.seed}" if self.split else f"{self.name}.{self.seed}"
 
     @property
     def difficulty(self) -> str:
@@ -76,11 +79,18 @@ def check_task_name(name: str) -> str:
 
 
 def parse_task_id(task_id: str) -> MiniWoBTask:
-    """``login-user.17`` -> MiniWoBTask(name="login-user", seed=17)."""
+    """``login-user.17`` -> MiniWoBTask(name="login-user", seed=17); ``train-login-user.3`` is a
+    frozen train task (its seed must be one of that split's)."""
     match = TASK_ID.match(task_id)
     if match is None:
-        raise KeyError(f"unknown task id {task_id!r}; MiniWoB ids are '<task>.<seed>', e.g. 'login-user.17'")
-    return MiniWoBTask(name=check_task_name(match.group("name")), seed=int(match.group("seed")))
+        raise KeyError(
+            f"unknown task id {task_id!r}; MiniWoB ids are '<task>.<seed>', e.g. 'login-user.17', or a frozen "
+            "suite's '<split>-<task>.<seed>', e.g. 'train-login-user.3'"
+        )
+    split, seed = match.group("split"), int(match.group("seed"))
+    if split is not None and seed not in SPLIT_SEEDS[split]:
+        raise KeyError(f"task id {task_id!r}: seed {seed} is not a {split} seed ({SPLIT_SEEDS[split]})")
+    return MiniWoBTask(name=check_task_name(match.group("name")), seed=seed, split=split)
 
 
 class SeedLine(BaseModel):
@@ -100,17 +110,17 @@ def load_suite(split: str) -> tuple[MiniWoBTask, ...]:
         raise KeyError(f"unknown split {split!r}; MiniWoB splits: {', '.join(SPLITS)}")
     path = SEEDS_DIR / f"{split}.jsonl"
     lines = [SeedLine.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return tuple(MiniWoBTask(name=check_task_name(line.task), seed=line.seed) for line in lines)
+    return tuple(MiniWoBTask(name=check_task_name(line.task), seed=line.seed, split=split) for line in lines)
 
 
 def generate_fresh(seed: int, n: int, tasks: tuple[str, ...] = TASKS) -> list[MiniWoBTask]:
     """`n` (task, seed) pairs drawn with `seed`, round-robin over the tasks, seeds outside the frozen range."""
     rng = random.Random(seed)
-    frozen = {t.id for split in SPLITS for t in load_suite(split)}
+    frozen = {(t.name, t.seed) for split in SPLITS for t in load_suite(split)}
     out: list[MiniWoBTask] = []
     while len(out) < n:
         task = MiniWoBTask(name=tasks[len(out) % len(tasks)], seed=rng.randrange(100_000, 2**31))
-        if task.id not in frozen and task not in out:
+        if (task.name, task.seed) not in frozen and task not in out:
             out.append(task)
     return out
 
@@ -124,7 +134,7 @@ def write_suites(directory: Path = SEEDS_DIR) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for split, seeds in SPLIT_SEEDS.items():
         lines = [
-            json.dumps({"id": f"{task}.{seed}", "task": task, "seed": seed}, separators=(",", ":"))
+            json.dumps({"id": f"{split}-{task}.{seed}", "task": task, "seed": seed}, separators=(",", ":"))
             for task in TASKS for seed in seeds
         ]  # fmt: skip
         (directory / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -32,10 +32,12 @@ def test_components_that_need_an_expert_or_the_restaurant_are_refused_with_one_r
 
 def test_frozen_suites_cover_every_task_and_fresh_draws_avoid_them():
     site = load_site("miniwob")
-    frozen = {t.id for split in SPLITS for t in load_suite(split)}
+    frozen = {(t.name, t.seed) for split in SPLITS for t in load_suite(split)}
     assert {t.name for t in load_suite("test")} == set(TASKS)
+    assert all(t.id.startswith("train-") for t in load_suite("train"))
     fresh = site.generate_tasks(3, 30)
-    assert len({t["id"] for t in fresh}) == 30 and not frozen & {t["id"] for t in fresh}
+    drawn = {(t.name, t.seed) for t in map(site.task_by_id, (f["id"] for f in fresh))}
+    assert len(drawn) == 30 and not frozen & drawn
     assert site.generate_tasks(3, 30) == fresh
     assert {t["difficulty"] for t in fresh} == set(TASKS)
 
