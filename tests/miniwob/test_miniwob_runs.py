@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CONFIG = {
     "name": "miniwob_test", "seed": 0, "workers": 1,
     "env": {"name": "miniwob", "max_steps": 6},
-    "tasks": {"split": "dev", "ids": ["login-user.1000", "navigate-tree.1000"]},
+    "tasks": {"split": "dev", "ids": ["dev-login-user.1000", "dev-navigate-tree.1000"]},
     "agents": [
         {"name": "random", "kind": "random"},
         {"name": "mcts", "kind": "mcts", "policy": {"name": "random"},
