@@ -193,18 +193,7 @@ class TrainConfig(_Model):
 
     def link_errors(self) -> list[tuple[Loc, str]]:
         """Stage names that must be unique, `init` naming an earlier stage, `final` naming a stage."""
-        errors: list[tuple[Loc, str]] = []
-        seen: list[str] = []
-        for i, stage in enumerate(self.stages):
-            if stage.name in seen or stage.name == FINAL:
-                errors.append((("stages", i, "name"), f"duplicate or reserved stage name {stage.name!r}"))
-            init = getattr(stage, "init", None)
-            if init is not None and init not in seen:
-                errors.append((("stages", i, "init"), f"{init!r} must name an earlier stage (earlier: {seen})"))
-            seen.append(stage.name)
-        if self.final is not None and self.final not in seen:
-            errors.append((("final",), f"{self.final!r} must name a stage (stages: {seen})"))
-        return errors
+        return link_errors([(s.name, getattr(s, "init", None)) for s in self.stages], self.final)
 
     def final_stage(self) -> str | None:
         """The stage whose models become ``checkpoints/final``: `final`, else the last agentq stage."""
@@ -221,6 +210,30 @@ class TrainConfig(_Model):
         raise KeyError(name)
 
 
+def link_errors(stages: Sequence[tuple[Any, Any]], final: Any) -> list[tuple[Loc, str]]:
+    """The links between stages, given as (name, init) in order, and the `final` stage's name."""
+    errors: list[tuple[Loc, str]] = []
+    seen: list[str] = []
+    for i, (name, init) in enumerate(stages):
+        if name in seen or name == FINAL:
+            errors.append((("stages", i, "name"), f"duplicate or reserved stage name {name!r}"))
+        if init is not None and init not in seen:
+            errors.append((("stages", i, "init"), f"{init!r} must name an earlier stage (earlier: {seen})"))
+        seen.append(name)
+    if final is not None and final not in seen:
+        errors.append((("final",), f"{final!r} must name a stage (stages: {seen})"))
+    return errors
+
+
+def _raw_link_errors(data: Any) -> list[tuple[Loc, str]]:
+    """`link_errors` of a mapping that failed the schema, as far as its stages can be read."""
+    stages = data.get("stages") if isinstance(data, dict) else None
+    if not isinstance(stages, list) or not all(isinstance(s, dict) and isinstance(s.get("name"), str) for s in stages):
+        return []
+    final = data.get("final")
+    return link_errors([(s["name"], s.get("init")) for s in stages], final if isinstance(final, str) else None)
+
+
 def _untagged(loc: Loc) -> Loc:
     """Drop the union tag pydantic puts after a stage's index (``stages[0].base.demos``)."""
     tags = ("base", "rft", "agentq", "outcome_dpo")
@@ -228,7 +241,7 @@ def _untagged(loc: Loc) -> Loc:
 
 
 def _raise(errors: list[tuple[Loc, str]], ctx: _Context) -> NoReturn:
-    errors = [(_untagged(loc), msg) for loc, msg in errors]
+    errors = sorted(((_untagged(loc), msg) for loc, msg in errors), key=lambda e: ctx.line(e[0]))  # file order
     lines = [f"{ctx.where(loc)}: {format_loc(loc)}: {msg}" for loc, msg in errors]
     raise ConfigError("\n".join(["invalid training config:", *lines]) if len(lines) > 1 else lines[0])
 
@@ -245,8 +258,9 @@ def train_config_from_dict(data: dict[str, Any], source: str = "<config>", overr
         ctx.overrides.insert(0, (loc, ov.source))
     try:
         cfg = TrainConfig.model_validate(data)
-    except ValidationError as exc:
-        _raise(_explain(exc, (), TrainConfig), ctx)
+    except ValidationError as exc:  # with the links between stages, so one run shows every problem
+        errors = [(_untagged(loc), msg) for loc, msg in _explain(exc, (), TrainConfig)]
+        _raise(errors + [e for e in _raw_link_errors(data) if e[0] not in {loc for loc, _ in errors}], ctx)
     errors = cfg.link_errors()
     if errors:
         _raise(errors, ctx)

@@ -50,3 +50,15 @@ def test_the_help_examples_resolve_against_the_shipped_files(monkeypatch, tmp_pa
             continue  # a run folder of one's own
         cfg, _, resume = train.resolve(args)
         assert cfg.stages and not resume, line
+
+
+def test_a_schema_mistake_and_a_stage_link_mistake_are_reported_together(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    text = QUICK.read_text(encoding="utf-8").replace("init: base", "init: bsae").replace("demos:", "demoss:", 1)
+    bad.write_text(text, encoding="utf-8")
+    assert train.main(["--config", str(bad), "--out", str(tmp_path / "out")]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith(str(bad))]
+    assert len(lines) == 3, lines
+    assert {lines[0].split(": ", 1)[1], lines[1].split(": ", 1)[1]} == {
+        "stages[0].demos: missing required field", "stages[0].demoss: unknown key 'demoss' (did you mean 'demos'?)"}
+    assert "stages[1].init: 'bsae' must name an earlier stage (earlier: ['base'])" in lines[2]
