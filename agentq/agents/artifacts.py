@@ -1,4 +1,4 @@
-"""Writing an episode's files beside its row: the search tree, the preference pairs and the trace.
+"""Writing an episode's files beside its row: the search trees, the preference pairs and the trace.
 
 Every file is written atomically (a crash never leaves half a file), and only when the spec asks.
 """
@@ -13,6 +13,12 @@ from agentq.planner.export import save_node_link
 from agentq.results import atomic_write_bytes, atomic_write_text, row_line
 
 
+def step_tree_path(tree_path: str | Path, step: int) -> Path:
+    """Where the tree of a later decision goes: ``trees/<index>-<agent>-<task>.step-NNN.json``."""
+    path = Path(tree_path)
+    return path.with_name(f"{path.stem}.step-{step:03d}.json")
+
+
 def screenshot_dir(spec: Any) -> Path | None:
     """``RUN_DIR/traces/<index>/`` for the episode's screenshots (None without a trace)."""
     return Path(spec.trace_path).with_suffix("") if spec.trace_path else None
@@ -24,6 +30,8 @@ def write_episode(spec: Any, agent: Any, record: Any, row: dict[str, Any]) -> No
     if spec.save_tree and spec.tree_path and tree is not None:
         Path(spec.tree_path).parent.mkdir(parents=True, exist_ok=True)
         save_node_link(tree, spec.tree_path)
+        for step, later in getattr(agent, "later_trees", ()):
+            save_node_link(later, step_tree_path(spec.tree_path, step))
     if spec.pairs_path:
         pairs = getattr(agent, "pairs", [])
         lines = b"".join(row_line({"task_id": spec.task_id, **pair}) for pair in pairs)

@@ -34,6 +34,7 @@ class MCTSAgent:
         self.keep_pairs = keep_pairs
         self.search_steps = 0
         self.tree: nx.DiGraph | None = None  # the first decision's tree, when kept
+        self.later_trees: list[tuple[int, nx.DiGraph]] = []  # (step, tree) of every later decision, when kept
         self._pairs: list[dict[str, Any]] = []
         self._miner = PairMiner(planner.config.alpha, planner.config.theta)
         self._finished = False
@@ -65,6 +66,8 @@ class MCTSAgent:
             self._keep(len(ctx.history), self._miner.decided(self.planner.root, self.planner.history, result.action))
         if self.keep_tree and self.tree is None:
             self.tree = self.planner.to_networkx(chosen=result.action)
+        elif self.keep_tree:
+            self.later_trees.append((len(ctx.history), self.planner.to_networkx(chosen=result.action)))
         stats = result.stats
         self.search_steps += stats.env_steps_new
         if result.committed:  # following an accepted trajectory: no new proposals at this state

@@ -175,6 +175,15 @@ def _plot_alt(name: str) -> str:
     return "Plot: " + stem.replace("_", " ")
 
 
+def _step_tree(ep: Episode, step: int) -> dict[str, Any]:
+    """The search tree of a later decision (saved beside the first decision's), drawn."""
+    view = ep.step_trees.get(step) if step > 0 else None
+    if view is None:
+        return {"tree_html": None, "tree_nodes": 0}
+    label = f"Search tree of episode {ep.index} at step {step + 1}"
+    return {"tree_html": render_tree(view, f"ep-{ep.index}-tree-{step}", label), "tree_nodes": len(view.nodes)}
+
+
 def _trajectories(judged: list[dict[str, Any]] | None) -> dict[str, Any]:
     """A plan-once search's judged trajectories, the chosen one first, at most MAX_TRAJECTORIES."""
     if not judged:
@@ -188,7 +197,7 @@ def _trajectories(judged: list[dict[str, Any]] | None) -> dict[str, Any]:
 
 def _steps(data: RunData, ep: Episode, budget: PageBudget) -> list[dict[str, Any]]:
     steps = []
-    for s in ep.trace.steps if ep.trace else []:
+    for k, s in enumerate(ep.trace.steps if ep.trace else []):
         proposals = []
         aligned = s.critic_scores is not None and s.proposals is not None and len(s.critic_scores) == len(s.proposals)
         stats = s.candidate_stats if s.candidate_stats and len(s.candidate_stats) == len(s.proposals or []) else None
@@ -206,7 +215,7 @@ def _steps(data: RunData, ep: Episode, budget: PageBudget) -> list[dict[str, Any
         steps.append({"action": s.action, "url": s.url, "error": s.error, "page": budget.take(s.page or ""),
                       "proposals": proposals,
                       "searched": stats is not None, "screenshot": shot, "screenshot_note": note,
-                      "critic_scores": loose, **_trajectories(s.trajectories)})  # fmt: skip
+                      "critic_scores": loose, **_trajectories(s.trajectories), **_step_tree(ep, k)})  # fmt: skip
     return steps
 
 

@@ -41,6 +41,7 @@ class Episode:
     tree: TreeView | None = None
     tree_name: str | None = None
     tree_error: str | None = None
+    step_trees: dict[int, TreeView] = field(default_factory=dict)  # later decisions' trees by step
     pairs: list[PairLine] | None = None
     pairs_error: str | None = None
 
@@ -105,13 +106,27 @@ def data_uri(path: Path, mime: str = "image/png") -> str | None:
         return None
 
 
+STEP_TREE = re.compile(r"\.step-(\d+)\.json$")  # a later decision's tree beside the first one's
+
+
 def _files(folder: Path, pattern: str) -> dict[int, Path]:
     out: dict[int, Path] = {}
     if folder.is_dir():
         for p in sorted(folder.glob(pattern)):
             i = index_of(p)
-            if i is not None and p.is_file():
+            if i is not None and p.is_file() and not STEP_TREE.search(p.name):
                 out.setdefault(i, p)
+    return out
+
+
+def _step_trees(folder: Path) -> dict[int, dict[int, Path]]:
+    """Per episode index, the trees of its later decisions by step (``<name>.step-NNN.json``)."""
+    out: dict[int, dict[int, Path]] = {}
+    if folder.is_dir():
+        for p in sorted(folder.glob("*.step-*.json")):
+            m, i = STEP_TREE.search(p.name), index_of(p)
+            if m and i is not None and p.is_file():
+                out.setdefault(i, {})[int(m.group(1))] = p
     return out
 
 
@@ -139,6 +154,7 @@ def load_run(run_dir: Path) -> RunData:
     episodes = {int(r["index"]): Episode(row=r) for r in rows}
     traces = _files(folder.path / "traces", "*.json")
     trees = _files(folder.trees, "*.json")
+    later = _step_trees(folder.trees)
     pairs = _files(folder.path / "pairs", "*.jsonl")
     orphans = [f"{kind}/{p.name}" for kind, files in (("traces", traces), ("trees", trees), ("pairs", pairs))
                for i, p in files.items() if i not in episodes]  # fmt: skip
@@ -155,6 +171,11 @@ def load_run(run_dir: Path) -> RunData:
                 ep.tree = read_tree(trees[i])
             except (OSError, ValueError) as exc:
                 ep.tree_error = f"trees/{trees[i].name}: {_why(exc)}"
+        for step, path in later.get(i, {}).items():
+            try:
+                ep.step_trees[step] = read_tree(path)
+            except (OSError, ValueError) as exc:
+                ep.tree_error = f"trees/{path.name}: {_why(exc)}"
         if i in pairs:
             try:
                 ep.pairs = _read_pairs(pairs[i])

@@ -83,8 +83,13 @@ def test_a_real_run_records_what_the_report_shows(tmp_path):
     mcts = json.loads((tmp_path / "run" / "traces" / "00001.json").read_text(encoding="utf-8"))["steps"][0]
     assert len(mcts["candidate_stats"]) == len(mcts["proposals"])
     assert sum(c["visits"] for c in mcts["candidate_stats"]) > 0
+    trees = sorted(p.name for p in (tmp_path / "run" / "trees").glob("*.json"))
+    steps = len(json.loads((tmp_path / "run" / "traces" / "00001.json").read_text(encoding="utf-8"))["steps"])
+    assert trees[0].startswith("000001-mcts-") and ".step-" not in trees[0]
+    assert len(trees) == steps and all(".step-" in t for t in trees[1:])  # every decision's tree is kept
     page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert "Trajectories the search judged" in page and '<th scope="col">Visits</th>' in page
+    assert page.count("Search tree at this decision") == steps - 1
 
 
 def test_a_paired_cell_links_to_the_tasks_only_one_agent_solved(tmp_path):
