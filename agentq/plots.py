@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 
+from agentq.html_report.loading import STEP_TREE  # noqa: E402
 from agentq.html_report.trees import chosen_path, short_action  # noqa: E402
 from agentq.report import point_label  # noqa: E402
 from agentq.results import RunFolder, tmp_path  # noqa: E402
@@ -253,7 +254,8 @@ def write_plots(folder: RunFolder, summary: list[dict[str, Any]]) -> list[Path]:
     if summary:
         out.append(plot_success_by_difficulty(summary, folder.plots / "success_by_difficulty.png"))
     if folder.trees.is_dir():
-        for tree in sorted(folder.trees.glob("*.json"))[:MAX_TREE_PLOTS]:
+        firsts = [t for t in sorted(folder.trees.glob("*.json")) if not STEP_TREE.search(t.name)]  # first decisions
+        for tree in firsts[:MAX_TREE_PLOTS]:
             try:
                 out.append(plot_tree(tree, folder.plots / f"tree_{tree.stem}.png"))
             except (ValueError, KeyError, json.JSONDecodeError, nx.NetworkXError) as exc:
