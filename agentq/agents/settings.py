@@ -72,7 +72,7 @@ class GuidedBestOfNSettings(BestOfNSettings):
 class BeamSettings(_PlanOnceSettings):
     """Beam search over the critic's mean path score, the judge on finished pages."""
 
-    width: int = Field(2, ge=1, description="w: states kept at each depth")
+    width: int = Field(1, ge=1, description="w: states kept at each depth")
     num_candidates: int = Field(5, ge=1, description="K: proposals scored at each beam state")
     restarts: bool = Field(True, description="a pass without an accepted page starts a new beam while budget is left")
 
@@ -80,7 +80,7 @@ class BeamSettings(_PlanOnceSettings):
 class BestFirstSettings(_PlanOnceSettings):
     """Koh et al.'s best-first search: a valued frontier, `branching` children per expansion."""
 
-    branching: int = Field(5, ge=1, description="b: actions proposed and executed per expanded state")
+    branching: int = Field(2, ge=1, description="b: actions proposed and executed per expanded state")
     value: Literal["critic", "judge", "mix"] = Field("critic", description="what orders the frontier")
     mix: float = Field(0.5, ge=0.0, le=1.0, description="value mix: mix * critic + (1 - mix) * judge")
 
