@@ -6,6 +6,7 @@ from runner_helpers import read_jsonl, without_timings
 
 from agentq.config import config_from_dict
 from agentq.runner import run_experiment
+from agentq.planner.config import AGENTQ_ORIGINAL
 
 CONFIG = {
     "name": "restaurant_small",
@@ -50,7 +51,8 @@ def test_planner_episodes_write_preference_pairs(tmp_path) -> None:
     from mock_sites.restaurant.tasks import task_index
 
     data = {**CONFIG, "agents": CONFIG["agents"][:2], "output": {"plots": False, "save_trees": "none", "save_pairs": True}}
-    data["agents"][1] = {**data["agents"][1], "planner": {"simulations": 6, "num_candidates": 4, "theta": 0.2}}
+    # Agent Q's rules: every decision searches (the defaults commit to an accepted trajectory instead)
+    data["agents"][1] = {**data["agents"][1], "planner": {**AGENTQ_ORIGINAL, "simulations": 6, "num_candidates": 4, "theta": 0.2}}
     run_experiment(config_from_dict(data), tmp_path / "run", workers=1)
     rows = read_jsonl(tmp_path / "run" / "episodes.jsonl")
     hybrid = [r for r in rows if r["agent"] == "hybrid"]
