@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import types
 from pathlib import Path
@@ -327,3 +328,25 @@ def test_yaml_anchors_do_not_make_agents_share_a_spec(tmp_path):
     assert "*pol" in text
     cfg = load_config(_write(tmp_path, text), ["agents.pure.policy.p=0.9"])
     assert cfg.agent("pure").policy["p"] == 0.9 and cfg.agent("hybrid").policy["p"] == 0.6
+
+
+def test_planner_settings_out_of_range_or_meaningless_name_file_line_field_and_value(tmp_path):
+    text = GOOD + """\
+  - name: wide
+    kind: beam
+    policy: {name: noisy_expert, p: 0.6}
+    critic: {name: noisy_expert, accuracy: 0.8}
+    judge: {name: env}
+    planner: {width: 0}
+  - name: mixed
+    kind: mcts
+    policy: {name: noisy_expert, p: 0.6}
+    critic: {name: noisy_expert, accuracy: 0.8}
+    judge: {name: env}
+    planner: {value_mix: 2, rollout: sample}
+"""
+    message = _error(_write(tmp_path, text))
+    assert re.search(r"exp\.yaml:18: agents\[2\]\.planner\.width: .*greater than or equal to 1 \(got 0\)", message), message
+    assert re.search(r"exp\.yaml:24: agents\[3\]\.planner\.value_mix: .*less than or equal to 1 \(got 2\)", message), message
+    message = _error(_write(tmp_path, text.replace("value_mix: 2, ", "")))
+    assert re.search(r"exp\.yaml:24: agents\[3\]\.planner: rollout_to_tree needs rollout: critic", message), message
