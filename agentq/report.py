@@ -34,6 +34,13 @@ def _privileged(group: dict[str, Any]) -> str:
     return ", ".join(names) if names else "none"
 
 
+def _calls(calls: dict[str, float] | None) -> str:
+    """Mean policy samples / critic calls / judge calls per episode ("-" when not counted)."""
+    if not calls:
+        return "-"
+    return "/".join(f"{calls.get(k, 0):.0f}" for k in ("policy_samples", "critic_calls", "judge_calls"))
+
+
 def table_rows(summary: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the per agent x sweep point table."""
     header = ["Agent", "Sweep point", "Success % (95% CI)", "Episodes", "Errors", "Steps", "Env steps",
@@ -140,6 +147,13 @@ def markdown(summary: list[dict[str, Any]], title: str, paired: list[dict[str, A
                 row.append("-" if not b else f"{100 * b['success_rate']:.1f} ({b['successes']}/{b['episodes']})")
             cells.append(row)
         out += _md(["Agent", "Sweep point", *diffs], cells)
+    if any(g.get("mean_model_calls") for g in summary):
+        out += ["", "## Model calls per episode", "",
+                "What a real model would bill, counted the same way for every kind: policy samples, critic",
+                "calls and judge calls of the agent (the quality measurements' own calls are not counted).", ""]
+        out += _md(["Agent", "Sweep point", "Env steps", "Policy samples / critic calls / judge calls"],
+                   [[g["agent"], point_label(g["agent"], g["sweep_point"]), _num(g["mean_env_steps"]),
+                     _calls(g.get("mean_model_calls"))] for g in summary])  # fmt: skip
     if has_quality(summary):
         out += ["", "## Measured component quality (%)", "",
                 "On the states the acting env visited: the share of the policy's samples that made progress (and",

@@ -246,6 +246,7 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "mean_steps": _mean_of(ok, "steps"),
                 "mean_env_steps": _mean_of(ok, "env_steps"),
                 "mean_simulations": _mean_of(ok, "simulations"),
+                "mean_model_calls": _mean_calls(ok),
                 "mean_wall_s": mean(
                     r["timings"]["wall_s"]
                     for r in ok
@@ -259,6 +260,14 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _mean_calls(rows: list[dict[str, Any]]) -> dict[str, float] | None:
+    """Mean model calls per episode (policy samples, critic and judge calls, ...); None without any."""
+    counted = [r["model_calls"] for r in rows if isinstance(r.get("model_calls"), dict)]
+    if not counted:
+        return None
+    return {key: sum(c.get(key, 0) for c in counted) / len(counted) for key in counted[0]}
 
 
 def _usage_totals(rows: list[dict[str, Any]]) -> dict[str, float] | None:
