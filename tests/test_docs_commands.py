@@ -71,6 +71,15 @@ def test_the_readme_and_docs_quote_commands():
     assert "--env restaurant" in readme and any(QUICK_START in a for a in readme), readme
 
 
+def test_ci_runs_the_readmes_test_command():
+    blocks = [body.strip() for lang, body in FENCE.findall(README.read_text(encoding="utf-8")) if lang == "bash"]
+    setup = [b for b in blocks if b.startswith("scripts/install.sh")]
+    assert len(setup) == 2, setup  # the two set-up commands
+    test_command = next(b for b in setup if "pytest" in b)
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in ci, (test_command, ci)
+
+
 @pytest.mark.parametrize("doc, module, args", RUN_COMMANDS)
 def test_run_commands_in_the_docs_resolve(doc, module, args, monkeypatch, tmp_path):
     monkeypatch.chdir(REPO)
