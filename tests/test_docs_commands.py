@@ -99,7 +99,10 @@ def test_run_commands_in_the_docs_resolve(doc, module, args, monkeypatch, tmp_pa
     assert cfg.agents, (doc, args)
 
 
-@pytest.mark.parametrize("module", sorted({c[1] for c in COMMANDS if c[1] != "agentq.run" and c[1] not in {**NO_HELP, **REGENERATE}}))
+HELP_MODULES = sorted({c[1] for c in COMMANDS} - {"agentq.run", *NO_HELP, *REGENERATE})
+
+
+@pytest.mark.parametrize("module", HELP_MODULES)
 def test_other_modules_in_the_docs_answer_help(module):
     done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=REPO, capture_output=True, text=True,
                           timeout=120)  # fmt: skip
@@ -175,6 +178,13 @@ def test_relative_links_in_the_docs_resolve(doc):
 def test_docs_paths_named_in_the_readme_resolve():
     for target in TEXT_REFERENCE.findall(README.read_text(encoding="utf-8")):
         _check_target(README, REPO, target)
+
+
+def test_scripts_quoted_in_the_docs_exist():
+    quoted = re.compile(r"python ((?:bench|tests|scripts|examples)/[\w/.-]+\.py)")
+    for doc in DOCS:
+        for script in quoted.findall(doc.read_text(encoding="utf-8")):
+            assert (REPO / script).is_file(), f"{_name(doc)}: no such script {script}"
 
 
 def _env_snippet() -> str:
