@@ -66,9 +66,12 @@ RUN_COMMANDS = [c for c in COMMANDS if c[1] == "agentq.run"]
 YAML_EXPERIMENTS = [(_name(doc), name, body) for doc in DOCS for name, body in _yaml_experiments(doc).items()]
 
 
-def test_the_readme_and_docs_quote_commands():
+def test_the_readme_and_docs_quote_commands(monkeypatch):
     readme = {args for doc, module, args in RUN_COMMANDS if doc == "README.md"}
     assert "--env restaurant" in readme and any(QUICK_START in a for a in readme), readme
+    monkeypatch.chdir(REPO)
+    cfg, _, _ = run_cli.resolve(run_cli.build_parser().parse_args(["--env", "restaurant"]))
+    assert cfg.name == "hybrid_vs_policy"  # the README's headline runs experiments/hybrid_vs_policy.yaml
 
 
 def test_ci_runs_the_readmes_test_command():
