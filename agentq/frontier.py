@@ -130,12 +130,15 @@ def frontier_markdown(groups: list[dict[str, Any]], title: str) -> str:
         lines += ["## Critic accuracy (300 env steps, judge flip 0.1)", "",
                   "| kind | " + " | ".join(f"critic {a:g}" for a in accs) + " |", "|---|" + "---|" * len(accs)]
         for fam in families:
+            at_07 = [g for g in main if g["family"] == fam and g["budget"] in (300, None) and g["flip"] in (0.1, None)]
+            if not any(g["family"] == fam for g in sweep):  # no critic to sweep (best_of_n)
+                if at_07:
+                    lines.append(f"| {fam} (no critic) | " + " | ".join(f"{at_07[0]['success']:.0f}" for _ in accs) + " |")
+                continue
             cells = []
             for acc in accs:
-                pool = [g for g in sweep if g["family"] == fam and g["accuracy"] == acc]
-                if acc == 0.7:
-                    pool = [g for g in main if g["family"] == fam and (g["budget"] in (300, None)) and g["flip"] in (0.1, None)]
-                cells.append(f"{pool[0]['success']:.0f}" if pool else "")
+                pool = at_07 if acc == 0.7 else [g for g in sweep if g["family"] == fam and g["accuracy"] == acc]
+                cells.append(f"{pool[0]['success']:.0f} ({pool[0]['env_steps']:.0f} st)" if pool else "")
             lines.append(f"| {fam} | " + " | ".join(cells) + " |")
         lines.append("")
     lines += ["Cells: success % (95% Wilson interval), env steps per episode, model calls per episode "
