@@ -72,7 +72,7 @@ class HeuristicPolicy(SampledPolicy):
     """A hand-written solver for this site (:mod:`agentq.components.heuristics`), sampled at a temperature.
 
     It reads only public text, but it was written for this site: at a low temperature it solves
-    nearly every task (the README publishes the temperature sweep), so its success rate is set
+    nearly every task (docs/results.md publishes the temperature sweep), so its success rate is set
     by `temperature`, not learned. Use it as a baseline, not as a model of an LLM.
     """
 

