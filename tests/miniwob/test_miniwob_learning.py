@@ -1,5 +1,6 @@
 """Learning on MiniWoB: with no expert, the base stage's demonstrations come from search with the
-page's reward on train seeds, and the trained models run as learned components on MiniWoB pages."""
+page's reward on train seeds, Agent Q's stage runs unchanged after it, and the trained models run
+as learned components on MiniWoB pages."""
 
 from __future__ import annotations
 
@@ -21,11 +22,18 @@ def test_search_bootstrapped_base_stage_trains_and_its_policy_runs(tmp_path, min
         "name": "tiny_miniwob", "seed": 0, "env": {"name": "miniwob", "max_steps": 6},
         "tasks": {"split": "train", "ids": ["train-navigate-tree.0", "train-click-scroll-list.1"]},
         "features": {"buckets": 4096}, "model": {"dim": 8, "hidden": 16},
-        "stages": [{"name": "base", "kind": "base", "demos": 2, "judge_rollouts": 1, "fit": fit}],
+        "stages": [
+            {"name": "base", "kind": "base", "demos": 2, "judge_rollouts": 1, "fit": fit},
+            {"name": "agentq", "kind": "agentq", "init": "base", "iterations": 1, "env_steps": 80, "fit": fit,
+             "planner": {"simulations": 2, "num_candidates": 3, "max_depth": 6, "max_env_steps": 10}},
+        ],
+        "final": "agentq",
     }, "<tiny miniwob>")  # fmt: skip
     run_training(cfg, tmp_path / "run")
     notes = json.loads((tmp_path / "run" / "checkpoints" / "base" / "stage.json").read_text())["notes"]
     assert notes["demos"] >= 1 and notes["demo_success"] == notes["demos"] and notes["decisions"] >= 1
+    agentq = json.loads((tmp_path / "run" / "checkpoints" / "agentq_iter1" / "stage.json").read_text())["notes"]
+    assert agentq["collection_env_steps"] == 80  # Agent Q's MCTS collection ran on MiniWoB, in the browser
     policy = registry.build("policy", {"name": "learned", "checkpoint": str(tmp_path / "run" / "checkpoints" / "base")})
     obs, _ = miniwob_env.reset(seed=1000, options={"task_id": "dev-navigate-tree.1000"})
     legal = miniwob_env.unwrapped.legal_actions()
