@@ -23,7 +23,7 @@ from rich.table import Table
 
 import mock_sites.restaurant  # noqa: F401 - registers agentq/Restaurant-v0
 from agentq.components import registry
-from agentq.agents.base import EpisodeContext, TimedEnv
+from agentq.agents.base import EpisodeContext
 from agentq.agents.building import build_agent, build_components
 from agentq.agents.counting import ModelCalls
 from agentq.agents.loop import run_episode

@@ -22,7 +22,8 @@ import heapq
 from itertools import count
 from statistics import fmean
 
-from agentq.planner.transitions import StateRecord, trajectory
+from agentq.planner import calls
+from agentq.planner.transitions import StateRecord
 
 from .trajectory_search import SearchSpace, TrajectorySearchAgent
 
@@ -32,12 +33,7 @@ class BestFirstAgent(TrajectorySearchAgent):
 
     def _judge_open(self, space: SearchSpace, rec: StateRecord) -> float:
         """The judge on an unfinished page (value `judge`/`mix` only; never kept as an outcome)."""
-        a = self
-        if a.reads["judge"]:
-            space.moves.goto(rec)
-        obs = rec.obs or {}
-        space.counters.judge_calls += 1
-        return float(self.judge.judge(obs.get("goal", ""), trajectory(rec), obs))
+        return calls.verdict(self.judge, rec, space.moves, space.counters, self.reads["judge"])
 
     def _value(self, space: SearchSpace, rec: StateRecord, path: list[float]) -> float:
         cfg = self.settings

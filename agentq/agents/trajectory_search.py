@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from agentq.planner import calls
 from agentq.planner.mcts import critic_order
 from agentq.planner.stats import Counters
 from agentq.planner.transitions import RecordIds, StateRecord, Transitions, trajectory
@@ -55,25 +56,12 @@ class SearchSpace:
 
     def propose(self, rec: StateRecord, k: int) -> list[tuple[str, float]]:
         a = self.agent
-        if a.reads["policy"]:
-            self.moves.goto(rec)
-        t = perf_counter()
-        out = list(dict(a.policy.propose(rec.obs, k, a.rng)).items())
-        self.counters.t_comp += perf_counter() - t
-        self.counters.policy_calls += 1
-        return out
+        proposals = calls.propose(a.policy, rec, k, a.rng, self.moves, self.counters, a.reads["policy"])
+        return list(dict(proposals).items())
 
     def score(self, rec: StateRecord, actions: list[str]) -> list[float]:
         a = self.agent
-        if a.reads["critic"]:
-            self.moves.goto(rec)
-        t = perf_counter()
-        scores = [float(s) for s in a.critic.score(rec.obs, actions)]
-        self.counters.t_comp += perf_counter() - t
-        self.counters.critic_calls += 1
-        if len(scores) != len(actions):
-            raise ValueError(f"critic returned {len(scores)} scores for {len(actions)} candidates")
-        return scores
+        return calls.score(a.critic, rec, actions, self.moves, self.counters, a.reads["critic"])
 
     def ranked(self, rec: StateRecord, k: int) -> list[tuple[str, float]]:
         """The policy's K proposals at `rec` with the critic's scores, best first (critic order)."""
@@ -90,13 +78,7 @@ class SearchSpace:
             raise ValueError("the judge is asked only about finished pages")
         if rec.judge_value is None:
             a = self.agent
-            if a.reads["judge"]:
-                self.moves.goto(rec)
-            obs = rec.obs or {}
-            t = perf_counter()
-            rec.judge_value = float(a.judge.judge(obs.get("goal", ""), trajectory(rec), obs))
-            self.counters.t_comp += perf_counter() - t
-            self.counters.judge_calls += 1
+            rec.judge_value = calls.verdict(a.judge, rec, self.moves, self.counters, a.reads["judge"])
         return rec.judge_value
 
 

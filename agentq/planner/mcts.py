@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from . import calls
 from .config import MCTSConfig
 from .protocols import Critic, Judge, Obs, Policy, Step
 from .stats import ChildStats, Counters, SearchResult
@@ -314,40 +315,19 @@ class MCTSPlanner:
     # ------------------------------------------------------------------ components (timed)
 
     def _propose(self, plan: _Plan, rec: StateRecord, k: int) -> list[tuple[str, float]]:
-        if self._reads_env["policy"]:
-            plan.moves.goto(rec)
-        t = perf_counter()
-        out = self.policy.propose(rec.obs, k, self.rng)
-        plan.counters.t_comp += perf_counter() - t
-        plan.counters.policy_calls += 1
-        return out
+        return calls.propose(self.policy, rec, k, self.rng, plan.moves, plan.counters, self._reads_env["policy"])
 
     def _score(self, plan: _Plan, rec: StateRecord, actions: list[str]) -> list[float]:
-        if self._reads_env["critic"]:
-            plan.moves.goto(rec)
-        t = perf_counter()
-        scores = [float(s) for s in self.critic.score(rec.obs, actions)]
-        plan.counters.t_comp += perf_counter() - t
-        plan.counters.critic_calls += 1
-        if len(scores) != len(actions):
-            raise ValueError(f"critic returned {len(scores)} scores for {len(actions)} candidates")
-        return scores
+        return calls.score(self.critic, rec, actions, plan.moves, plan.counters, self._reads_env["critic"])
 
     def _judge(self, plan: _Plan, rec: StateRecord) -> float:
+        """The judge's verdict (cached per state); a judged finished page is kept."""
         if rec.judge_value is not None:
             return rec.judge_value
-        if self._reads_env["judge"]:
-            plan.moves.goto(rec)
-        obs = rec.obs if rec.obs is not None else {}
-        steps = trajectory(rec)
-        t = perf_counter()
-        value = float(self.judge.judge(obs.get("goal", ""), steps, obs))
-        plan.counters.t_comp += perf_counter() - t
-        plan.counters.judge_calls += 1
-        rec.judge_value = value
+        rec.judge_value = calls.verdict(self.judge, rec, plan.moves, plan.counters, self._reads_env["judge"])
         if rec.terminated:
             self._kept.append(rec)
-        return value
+        return rec.judge_value
 
     # ------------------------------------------------------------------ the episode
 
