@@ -7,7 +7,6 @@ is generic.
 
 from __future__ import annotations
 
-import importlib
 import time
 from typing import Any
 
@@ -19,30 +18,9 @@ from .building import build_agent, build_components, describe
 from .counting import ModelCalls
 from .loop import run_episode
 from .quality import QualityMeter
+from .sites import SITES, load_site, site_backends
 
-SITES: dict[str, str] = {
-    "restaurant": "mock_sites.restaurant.adapter:RestaurantSite",
-    "miniwob": "mock_sites.miniwob.adapter:MiniWoBSite",
-}
-
-
-def load_site(name: str) -> Any:
-    """The site adapter registered under `name`."""
-    if name not in SITES:
-        raise KeyError(f"no site adapter for env {name!r}; known: {', '.join(sorted(SITES))}")
-    module, _, cls = SITES[name].partition(":")
-    return getattr(importlib.import_module(module), cls)()
-
-
-def site_backends(name: str) -> tuple[tuple[str, ...], str] | None:
-    """The backends the site `name` offers (first: the default search backend) and why it lacks
-    the others; None for a site that offers both (or is not registered here)."""
-    if name not in SITES:
-        return None
-    site = load_site(name)
-    backends = tuple(getattr(site, "backends", ("http", "browser")))
-    return None if set(backends) >= {"http", "browser"} else (backends, str(getattr(site, "backend_note", "")))
-
+__all__ = ["SITES", "SiteWorker", "load_site", "site_backends", "unavailable_components"]
 
 def unavailable_components(site: Any, agent_cfg: Any) -> list[str]:
     """Why each component the agent names (ensemble members and judge bases included) cannot run on `site`."""

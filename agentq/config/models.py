@@ -83,7 +83,7 @@ class EnvConfig(_Model):
     def _site_backends(self) -> EnvConfig:
         """A site without some backend (e.g. no in-process model) searches in one it has by default,
         and asking for a missing one is an error that says why."""
-        from agentq.agents.worker import site_backends
+        from agentq.agents.sites import site_backends
 
         offered = site_backends(self.name)
         if offered is None:

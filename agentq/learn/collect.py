@@ -2,7 +2,7 @@
 featurised as they are recorded, each labelled by the evaluator.
 
 The only module of the learning code that touches the site: through its adapter, looked up by
-name (`agentq.agents.worker.load_site`), and through `envs.oracle.Oracle` for the expert's next
+name (`agentq.agents.sites.load_site`), and through `envs.oracle.Oracle` for the expert's next
 action and the evaluator's verdict. Both are privileged and used for training data only.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from agentq.agents.base import TimedEnv
-from agentq.agents.worker import load_site
+from agentq.agents.sites import load_site
 from envs.oracle import Oracle
 
 from .batches import DecisionExample, OutcomeExample
