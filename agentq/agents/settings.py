@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agentq.planner.config import MCTSConfig
 
@@ -56,11 +56,24 @@ class _PlanOnceSettings(_Settings):
     stop_on_accept: bool = Field(True, description="end the search at the first accepted finished page")
     transition_cache: bool = True
 
+    def _bounded(self) -> bool:
+        """Whether the search ends without a budget (override where a setting bounds it)."""
+        return False
+
+    @model_validator(mode="after")
+    def _needs_a_bound(self) -> _PlanOnceSettings:
+        if self.episode_env_steps is None and not self._bounded():
+            raise ValueError("give episode_env_steps (the episode's env-step budget): without it this search never ends")
+        return self
+
 
 class BestOfNSettings(_PlanOnceSettings):
     """N policy trajectories rolled out in the search env; the judge picks one; it is replayed."""
 
     n: int | None = Field(None, ge=1, description="trajectories to roll out (None: until the budget is spent)")
+
+    def _bounded(self) -> bool:
+        return self.n is not None
 
 
 class GuidedBestOfNSettings(BestOfNSettings):
@@ -75,6 +88,9 @@ class BeamSettings(_PlanOnceSettings):
     width: int = Field(1, ge=1, description="w: states kept at each depth")
     num_candidates: int = Field(5, ge=1, description="K: proposals scored at each beam state")
     restarts: bool = Field(True, description="a pass without an accepted page starts a new beam while budget is left")
+
+    def _bounded(self) -> bool:
+        return not self.restarts
 
 
 class BestFirstSettings(_PlanOnceSettings):

@@ -77,3 +77,12 @@ def test_guided_sampling_takes_the_critics_pick_and_a_rejected_end_is_not_replay
 def test_the_search_stops_at_its_share_of_the_episode_budget(budget, walked):
     search, _, _ = _search(BestFirstAgent, BestFirstSettings(branching=2, episode_env_steps=budget))
     assert len(search.step_log) == walked  # max_steps = 5 acting steps are reserved
+
+
+@pytest.mark.parametrize("settings", [BestFirstSettings, BeamSettings, GuidedBestOfNSettings])
+def test_a_search_that_would_never_end_needs_a_budget(settings):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="give episode_env_steps"):
+        settings()
+    assert GuidedBestOfNSettings(n=2).n == 2 and not BeamSettings(restarts=False).restarts  # bounded otherwise
