@@ -304,7 +304,7 @@ def test_shipped_experiments_are_valid():
     shipped = sorted((REPO / "experiments").glob("*.yaml"))
     assert {p.stem for p in shipped} >= {"hybrid_vs_policy", "search_frontier", "nonprivileged", "agentq_table",
                                          "search_vs_baselines"}
-    training = {"agentq_learning", "agentq_learning_quick"}  # `python -m agentq.train` configs (the issue names them here)
+    training = {"agentq_learning", "agentq_learning_quick", "miniwob_learning"}  # `python -m agentq.train` configs
     for experiment in shipped:
         if experiment.stem in training:
             load_train_config(experiment)
