@@ -21,6 +21,13 @@ from envs.spaces import FreeText, observation_space
 DEFAULT_MAX_STEPS = 30
 
 
+def png_to_rgb(png: bytes) -> np.ndarray:
+    """A screenshot as the H x W x 3 uint8 array gymnasium's rgb_array render mode returns."""
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
 @dataclass(frozen=True)
 class EnvState:
     """An opaque, picklable snapshot: page state (url, server session, typed values) + episode state."""
@@ -175,10 +182,7 @@ class WebAgentEnv(gym.Env):
 
     def render(self):
         if self.render_mode == "rgb_array":
-            png = self.backend.screenshot()
-            from PIL import Image
-
-            return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+            return png_to_rgb(self.backend.screenshot())
         return self._observation()["text"]
 
     def close(self) -> None:

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 
-import psutil
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
-
-from envs.backends.base import Backend, BackendActionFailed, BackendCrashed, PageView, local_url
-from envs.backends.chromium import CHROMIUM_ARGS, find_chromium
+from envs.backends.base import Backend, PageView, local_url
+from envs.backends.chromium_session import ChromiumSession
 from envs.backends.http import SANDBOX_HEADER
 from envs.page import INTERACTIVE_SELECTOR, Element, Page
 
@@ -31,89 +26,20 @@ READ_PAGE_JS = """(selector) => {
 }"""
 
 
-class _SharedPlaywright:
-    """One Playwright driver per thread (the sync API allows no more), shared by reference count."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def acquire(self):
-        local = self._local
-        if getattr(local, "count", 0) == 0:
-            local.playwright = sync_playwright().start()
-            local.count = 0
-        local.count += 1
-        return local.playwright
-
-    def release(self) -> None:
-        local = self._local
-        local.count -= 1
-        if local.count == 0:
-            playwright, local.playwright = local.playwright, None
-            playwright.stop()
-
-
-_PLAYWRIGHT = _SharedPlaywright()
-
-
-class BrowserBackend(Backend):
+class BrowserBackend(ChromiumSession, Backend):
     """One Chromium per backend, a fresh browser context (cookies, storage) per episode."""
 
     kind = "browser"
 
     def __init__(self, base_url: str, sandbox_token: str, chromium_path: str | None = None, headless: bool = True) -> None:
+        super().__init__(chromium_path, headless)
         self.base_url = base_url.rstrip("/")
         self.token = sandbox_token
-        self.chromium_path = chromium_path
-        self.headless = headless
-        self._playwright = None
-        self.browser = None
-        self.context = None
-        self.page = None
-        self._pid: int | None = None
         self._cached: PageView | None = None
 
-    # -- lifecycle -------------------------------------------------------------------------
-    def _launch(self) -> None:
-        if self._playwright is None:
-            self._playwright = _PLAYWRIGHT.acquire()
-        try:
-            default = self._playwright.chromium.executable_path
-        except PlaywrightError:
-            default = None
-        executable = find_chromium(self.chromium_path, default)
-        before = _chromium_main_pids()
-        self.browser = self._playwright.chromium.launch(
-            executable_path=executable, headless=self.headless, args=CHROMIUM_ARGS
-        )
-        started = _chromium_main_pids() - before
-        self._pid = min(started) if started else None
-
-    def healthy(self) -> bool:
-        return self.browser is not None and self.browser.is_connected()
-
-    def _ensure_browser(self) -> None:
-        if self.healthy():
-            return
-        if self.browser is not None:  # it died: drop what is left and start again
-            try:
-                self.browser.close()
-            except PlaywrightError:
-                pass
-            self.browser = self.context = self.page = None
-        self._launch()
-
+    # -- lifecycle (launching, crashes and closing: ChromiumSession) -------------------------
     def open_session(self, session_state: dict) -> None:
-        self._ensure_browser()
-        if self.context is not None:
-            try:
-                self.context.close()
-            except PlaywrightError:
-                pass
-        self.context = self.browser.new_context(viewport={"width": 1024, "height": 900})
-        self.context.set_default_timeout(ACTION_TIMEOUT_MS)
-        self.context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-        self.page = self.context.new_page()
+        self.new_context(1024, 900, ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS)
         response = self.context.request.post(
             f"{self.base_url}/__sandbox/session",
             data=json.dumps({"state": session_state}),
@@ -122,26 +48,6 @@ class BrowserBackend(Backend):
         if response.status != 200:
             raise RuntimeError(f"the site refused to open a sandbox session: HTTP {response.status}")
         self.goto("/")
-
-    def close(self) -> None:
-        for closer in (
-            lambda: self.context and self.context.close(),
-            lambda: self.browser and self.browser.close(),
-            lambda: self._playwright and _PLAYWRIGHT.release(),
-        ):
-            try:
-                closer()
-            except Exception:  # noqa: BLE001 - best effort while tearing down a possibly dead browser
-                pass
-        self._playwright = self.browser = self.context = self.page = None
-
-    def _guard(self, operation):
-        try:
-            return operation()
-        except PlaywrightError as exc:
-            if not self.healthy() or "closed" in str(exc).lower() or "crash" in str(exc).lower():
-                raise BackendCrashed(f"the browser stopped working: {str(exc).splitlines()[0]}") from exc
-            raise BackendActionFailed(f"the browser could not do it: {str(exc).splitlines()[0]}") from exc
 
     # -- operations ------------------------------------------------------------------------
     def _loaded(self, response) -> None:
@@ -223,19 +129,3 @@ class BrowserBackend(Backend):
 
     def screenshot(self) -> bytes | None:
         return self._guard(lambda: self.page.screenshot(type="png"))
-
-    def browser_pid(self) -> int | None:
-        """The process id of this backend's Chromium (for crash tests and leak checks)."""
-        return self._pid
-
-
-def _chromium_main_pids() -> set[int]:
-    """Chromium main processes started by this process (helpers carry a --type= flag)."""
-    pids = set()
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if "chrom" in child.name().lower() and not any(a.startswith("--type=") for a in child.cmdline()):
-                pids.add(child.pid)
-        except psutil.Error:
-            continue
-    return pids

@@ -9,13 +9,11 @@ and ``counters["replay_s"]``). The reward is 1.0 exactly when the page's raw rew
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import gymnasium as gym
-import numpy as np
 
 from envs import actions as grammar
 from envs.actions import Action, ActionError, parse_action
@@ -23,6 +21,7 @@ from envs.backends.base import BackendActionFailed, BackendCrashed, sanitize_typ
 from envs.observation import render_text
 from envs.page import Element, Page, parse_page
 from envs.spaces import FreeText, observation_space
+from envs.web_env import png_to_rgb
 from mock_sites.miniwob import candidates
 from mock_sites.miniwob.driver import MiniWoBDriver
 from mock_sites.miniwob.server import start_server, task_path
@@ -148,9 +147,7 @@ class MiniWoBEnv(gym.Env):
 
     def render(self):
         if self.render_mode == "rgb_array":
-            from PIL import Image
-
-            return np.asarray(Image.open(io.BytesIO(self.driver.screenshot())).convert("RGB"))
+            return png_to_rgb(self.driver.screenshot())
         return self._observation()["text"]
 
     def close(self) -> None:
