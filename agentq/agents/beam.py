@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from statistics import fmean
 
+from agentq.planner.mcts import STALL_LIMIT  # one stall rule for every search
 from agentq.planner.transitions import StateRecord
 
-from .trajectory_search import STALL_LIMIT, SearchSpace, TrajectorySearchAgent
+from .trajectory_search import SearchSpace, TrajectorySearchAgent
 
 
 class BeamAgent(TrajectorySearchAgent):

@@ -15,9 +15,10 @@ add no new env step).
 
 from __future__ import annotations
 
+from agentq.planner.mcts import STALL_LIMIT  # one stall rule for every search
 from agentq.planner.transitions import StateRecord
 
-from .trajectory_search import STALL_LIMIT, SearchSpace, TrajectorySearchAgent
+from .trajectory_search import SearchSpace, TrajectorySearchAgent
 
 
 class BestOfNAgent(TrajectorySearchAgent):

@@ -23,7 +23,6 @@ from agentq.planner.transitions import RecordIds, StateRecord, Transitions, traj
 
 from .base import Decision, EpisodeContext, Obs
 
-STALL_LIMIT = 64  # stop after this many trajectories in a row that executed no new env step
 
 
 class SearchSpace:
