@@ -15,7 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from agentq.results import ResultsError, RunFolder, atomic_write_text, read_rows, summary_document, summary_json
-from agentq.summary_sections import PAIRED_HEADER, QUALITY_HEADER, has_quality, paired_cells, quality_cells
+from agentq.summary_sections import (
+    PAIRED_HEADER, PAIRS_HEADER, QUALITY_HEADER, has_quality, paired_cells, pairs_cells, quality_cells,
+)  # fmt: skip
 
 
 def point_label(agent: str, point: dict[str, Any]) -> str:
@@ -159,8 +161,17 @@ def markdown(summary: list[dict[str, Any]], title: str, paired: list[dict[str, A
                 "On the states the acting env visited: the share of the policy's samples that made progress (and",
                 "that were the expert's own action), of decisions where the critic's top pick made progress (among",
                 "those with such a candidate; coverage is their share), and the judge's precision and recall",
-                "against the evaluator on the final states.", ""]  # fmt: skip
+                "against the evaluator on the final states. Search judge: the same on every page the agent's",
+                "search asked its judge about, against the environment's reward there (the episode ended and the",
+                "evaluator accepts it); '-' where no search judged anything.", ""]  # fmt: skip
         out += _md(QUALITY_HEADER, quality_cells(summary, point_label))
+    pairs = pairs_cells(summary, point_label)
+    if pairs:
+        out += ["", "## Preference pairs", "",
+                "The pairs the agents' searches saved (pairs/): how many, how many were measured at the pair's",
+                "state by the runner's oracle (none on a site without an expert), and the share (%) whose chosen",
+                "and whose rejected action makes progress there (measured only, never used to build the pairs).", ""]
+        out += _md(PAIRS_HEADER, pairs)
     if paired:
         out += ["", "## Paired comparisons (same tasks)", "",
                 "Only A / Only B: tasks one agent solved and the other did not; exact two-sided McNemar test.", ""]

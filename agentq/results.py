@@ -11,7 +11,7 @@ from typing import Any
 
 from agentq.config import canonical_json
 from agentq.paired import paired_comparisons
-from agentq.stats import mean, quality_measures, wilson_interval
+from agentq.stats import mean, pair_progress, quality_measures, wilson_interval
 
 SCHEMA_VERSION = 2  # summary.json: 1 was a bare list of groups; 2 adds schema_version, paired, quality
 
@@ -257,6 +257,8 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "privileged": described.get("privileged") or {},
                 "quality": quality_measures(r["quality_counts"] for r in ok if isinstance(r.get("quality_counts"), dict)),
                 "llm": _usage_totals(ok),
+                "pair_progress": pair_progress(r["pair_progress"] for r in ok
+                                               if isinstance(r.get("pair_progress"), dict)),  # fmt: skip
             }
         )
     return out

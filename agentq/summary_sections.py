@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 QUALITY_HEADER = ["Agent", "Sweep point", "Policy correct", "Policy = expert", "Critic top correct",
-                  "Critic coverage", "Judge precision", "Judge recall"]  # fmt: skip
-QUALITY_KEYS = ("policy_agreement", "policy_exact", "critic_agreement", "critic_coverage", "judge_precision", "judge_recall")
+                  "Critic coverage", "Judge precision", "Judge recall", "Search judge precision",
+                  "Search judge recall"]  # fmt: skip
+QUALITY_KEYS = ("policy_agreement", "policy_exact", "critic_agreement", "critic_coverage", "judge_precision",
+                "judge_recall", "search_judge_precision", "search_judge_recall")  # fmt: skip
 
 
 def _share(value: float | None) -> str:
@@ -25,6 +27,22 @@ def quality_cells(groups: list[dict[str, Any]], label: Any) -> list[list[str]]:
 def has_quality(groups: list[dict[str, Any]]) -> bool:
     """Whether any group measured a component."""
     return any(v is not None for g in groups for v in (g.get("quality") or {}).values())
+
+
+PAIRS_HEADER = ["Agent", "Sweep point", "Pairs", "Measured", "Chosen makes progress", "Rejected makes progress"]
+
+
+def pairs_cells(groups: list[dict[str, Any]], label: Any) -> list[list[str]]:
+    """One row per group that saved preference pairs: their count, how many the oracle measured and
+    the share (%) whose chosen (rejected) action makes progress at the pair's state."""
+    cells = []
+    for g in groups:
+        p = g.get("pair_progress")
+        if isinstance(p, dict):
+            cells.append([g["agent"], label(g["agent"], g["sweep_point"]), str(p.get("pairs", "-")),
+                          str(p.get("measured", "-")), _share(p.get("chosen_makes_progress")),
+                          _share(p.get("rejected_makes_progress"))])  # fmt: skip
+    return cells
 
 
 PAIRED_HEADER = ["A", "B", "Tasks", "A successes", "B successes", "Only A", "Only B", "McNemar p"]

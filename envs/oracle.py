@@ -107,6 +107,17 @@ class Oracle:
         """Whether the evaluator accepts the episode so far."""
         return bool(self.evaluate(state).success)
 
+    def replay(self, state: Any, actions: Sequence[str]) -> Any:
+        """The state `actions` lead to from `state`, played in the private copy of the site."""
+        if not actions:
+            return state
+        scratch = self._scratch_env()
+        scratch.restore(state)
+        for action in actions:
+            scratch.step(action)
+        self.expert_steps += len(actions)
+        return scratch.snapshot()
+
     # -- progress ----------------------------------------------------------------------------
     def _scratch_env(self) -> Any:
         if self._scratch is None:

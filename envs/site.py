@@ -85,6 +85,7 @@ class ExperimentSite(Protocol):
     name: str
     has_expert: bool  # False: no expert actions or distances; measured component quality is null
     backends: tuple[str, ...]  # the env backends it offers; the first is the default search backend
+    env_options: dict[str, str]  # the keys an experiment's env.options may set (make_env's own), with what each does
 
     def make_env(self, backend: str, **kwargs: Any) -> Any:
         """Its gymnasium env on `backend`."""

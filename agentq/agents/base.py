@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -80,7 +81,10 @@ class TimedEnv(gym.Wrapper):
 @dataclass
 class EpisodeContext:
     """The envs one episode uses: the acting env, and the search env (the http backend by default)
-    that privileged components and planners read, kept at the acting state by `sync()`."""
+    that privileged components and planners read, kept at the acting state by `sync()`.
+
+    `on_search_verdict(value, state)`, when set (the runner's quality meter), is told every verdict
+    a search asks of its judge, with a snapshot of the search env at the judged state."""
 
     acting: TimedEnv
     search: gym.Env
@@ -88,6 +92,7 @@ class EpisodeContext:
     history: list[str] = field(default_factory=list)
     max_steps: int = 30  # the acting env's step limit: the most acting steps an episode can take
     sync_s: float = 0.0
+    on_search_verdict: Callable[[float, Any], None] | None = None
     _state: Any = None
     _state_step: int = -1
 

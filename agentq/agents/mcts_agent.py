@@ -10,6 +10,7 @@ import networkx as nx
 
 from agentq.planner.mcts import MCTSPlanner
 from agentq.planner.preferences import PairMiner, SiblingPair, to_preference_pair
+from agentq.planner.transitions import snapshot_path
 
 from .base import Decision, EpisodeContext, Obs
 from .settings import MCTSAgentSettings
@@ -36,6 +37,7 @@ class MCTSAgent:
         self.tree: nx.DiGraph | None = None  # the first decision's tree, when kept
         self.later_trees: list[tuple[int, nx.DiGraph]] = []  # (step, tree) of every later decision, when kept
         self._pairs: list[dict[str, Any]] = []
+        self._pair_states: list[Any] = []  # per pair, where its parent state is rebuilt from (snapshot_path)
         self._miner = PairMiner(planner.config.alpha, planner.config.theta)
         self._finished = False
         self._committed = 0
@@ -59,7 +61,8 @@ class MCTSAgent:
     def act(self, ctx: EpisodeContext, obs: Obs) -> Decision:
         snapshot = ctx.sync()
         result = self.planner.plan(
-            ctx.search, obs, root_state=snapshot, max_env_steps=self._cap(ctx), simulations=self._simulations()
+            ctx.search, obs, root_state=snapshot, max_env_steps=self._cap(ctx), simulations=self._simulations(),
+            on_verdict=getattr(ctx, "on_search_verdict", None),
         )
         self._committed += result.committed
         if self.keep_pairs:  # the whole tree, each node once (see PairMiner)
@@ -87,7 +90,9 @@ class MCTSAgent:
         self.planner.advance(action, obs)
 
     def _keep(self, step: int, mined: list[tuple[SiblingPair, list[str]]]) -> None:
-        self._pairs.extend({"step": step, **to_preference_pair(p, history).model_dump()} for p, history in mined)
+        for p, history in mined:
+            self._pairs.append({"step": step, **to_preference_pair(p, history).model_dump()})
+            self._pair_states.append(snapshot_path(p.parent.state) if p.parent.state is not None else None)
 
     @property
     def pairs(self) -> list[dict[str, Any]]:
@@ -96,6 +101,12 @@ class MCTSAgent:
             self._finished = True
             self._keep(len(self.planner.history), self._miner.finish(self.planner.root, self.planner.history))
         return self._pairs
+
+    @property
+    def pair_states(self) -> list[Any]:
+        """Per pair of `pairs`, same order: its parent's state as `snapshot_path` gives it (None: not kept)."""
+        _ = self.pairs  # what is left of the tree is mined first
+        return self._pair_states
 
     def extra(self) -> dict[str, Any]:
         best = self.planner.best_trajectory() if self.planner.root is not None else None

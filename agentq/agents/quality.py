@@ -1,9 +1,13 @@
-"""How good the components an agent used actually were, measured by the runner on the states the
-acting env visited (never on search nodes), against the expert and the evaluator.
+"""How good the components an agent used actually were, measured by the runner against the expert
+and the evaluator: the policy and the critic on the states the acting env visited, the judge on the
+acting episode's final state and on every state its search asked it about.
 
 An action is *correct* when it makes progress: the expert needs fewer steps to a successful end
 after it than before (see `envs.oracle.Oracle.makes_progress`). The measuring holds its own
-oracle; the components never see it, and their privileged flags do not change.
+oracle; the components never see it, and their privileged flags do not change. A search judge's
+verdict is scored on the snapshot the search env took at the judged state (see
+`agentq.planner.transitions.Transitions.capture`): a success is a state where the episode ended
+and the evaluator accepts it (the environment's reward).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from .base import Decision, EpisodeContext, Obs
 
 class QualityMeter:
     """Counts, over one episode, how often the policy's samples and the critic's top picks were
-    correct and whether the judge's verdict on the final state matched the evaluator's."""
+    correct and whether the judge's verdicts (on the final state, and inside the search) matched
+    the environment's reward."""
 
     def __init__(self, oracle: Oracle) -> None:
         self.oracle = oracle
@@ -56,3 +61,13 @@ class QualityMeter:
         c["judge_true_pos"] += verdict and truth
         c["judge_false_pos"] += verdict and not truth
         c["judge_false_neg"] += (not verdict) and truth
+
+    def search_verdict(self, value: float, state: Any) -> None:
+        """Score one verdict the agent's search asked of its judge, at the judged `state` (a snapshot)."""
+        verdict = float(value) >= 0.5
+        truth = bool(getattr(state, "terminated", False)) and self.oracle.success(state)
+        c = self.counts
+        c["search_judge_scored"] += 1
+        c["search_judge_true_pos"] += verdict and truth
+        c["search_judge_false_pos"] += verdict and not truth
+        c["search_judge_false_neg"] += (not verdict) and truth

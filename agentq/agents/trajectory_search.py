@@ -34,7 +34,7 @@ class SearchSpace:
         self.counters = Counters()
         self.moves = Transitions(
             ctx.search, self.counters, RecordIds(), snapshots=True, cache=cache, max_new=budget,
-            max_depth=max_depth, reset_fn=None,
+            max_depth=max_depth, reset_fn=None, on_verdict=getattr(ctx, "on_search_verdict", None),
         )
         depth = len(ctx.history)
         self.root = self.moves.ids.new(None, None, depth)
@@ -147,7 +147,7 @@ class TrajectorySearchAgent:
         decision.search_env_steps = c.new
         decision.simulations = self.trajectories
         decision.search_env_s = c.t_env
-        decision.planner_s = max(0.0, perf_counter() - started - c.t_env)
+        decision.planner_s = max(0.0, perf_counter() - started - c.t_env - c.t_measure)
         return decision
 
     # -- acting --------------------------------------------------------------------------------

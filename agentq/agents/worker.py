@@ -17,6 +17,7 @@ from .base import EpisodeContext, TimedEnv
 from .building import build_agent, build_components, describe
 from .counting import ModelCalls
 from .loop import run_episode
+from .pair_progress import mark_progress
 from .quality import QualityMeter
 from .sites import SITES, load_site, site_backends
 
@@ -72,6 +73,7 @@ class SiteWorker:
         self._acting: TimedEnv | None = None
         self._search: Any = None
         self._oracle: Oracle | None = None
+        self._pair_oracle: Oracle | None = None
 
     # -- tasks -----------------------------------------------------------------------------
     @classmethod
@@ -108,13 +110,22 @@ class SiteWorker:
             self._oracle = Oracle(self.search)
         return self._oracle
 
+    @property
+    def pair_oracle(self) -> Oracle:
+        """An oracle of its own for marking saved pairs, so its memo never changes what the
+        episodes' oracle (privileged components read it) computes."""
+        if self._pair_oracle is None:
+            self._pair_oracle = Oracle(self.search)
+        return self._pair_oracle
+
     def close(self) -> None:
-        if self._oracle is not None:
-            self._oracle.close()
+        for oracle in (self._oracle, self._pair_oracle):
+            if oracle is not None:
+                oracle.close()
         for env in (self._acting, self._search):
             if env is not None:
                 env.close()
-        self._acting = self._search = self._oracle = None
+        self._acting = self._search = self._oracle = self._pair_oracle = None
 
     # -- episodes --------------------------------------------------------------------------
     def describe_agent(self, agent: Any) -> dict:
@@ -131,7 +142,9 @@ class SiteWorker:
         obs, _ = acting.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})
         # the search env starts on this episode's task (gymnasium's order enforcement wants a reset)
         self.search.reset(seed=spec.episode_seed % 2**31, options={"task_id": spec.task_id})
-        ctx = EpisodeContext(acting, self.search, self.oracle, max_steps=self.config.max_steps)
+        meter = QualityMeter(self.oracle)
+        ctx = EpisodeContext(acting, self.search, self.oracle, max_steps=self.config.max_steps,
+                             on_search_verdict=meter.search_verdict)  # fmt: skip
         components = build_components(agent_cfg, self.oracle, spec.episode_seed % 2**31)
         calls = ModelCalls()
         agent = build_agent(
@@ -140,7 +153,6 @@ class SiteWorker:
         )
         usage_before = _usage(components)
         replayed_before = _replayed(self.search)
-        meter = QualityMeter(self.oracle)
         shots = artifacts.screenshot_dir(spec) if spec.screenshots else None
         record = run_episode(
             agent, ctx, obs, max_steps=self.config.max_steps, meter=meter, judge=components.get("judge"),
@@ -169,6 +181,8 @@ class SiteWorker:
             "model_calls": calls.counts,  # the agent's calls (the quality meter's own are not counted)
             **agent.extra(),
         }
+        if spec.pairs_path and hasattr(agent, "pairs"):  # measured at each pair's state, never used to build them
+            row["pair_progress"] = mark_progress(agent.pairs, getattr(agent, "pair_states", ()), self.pair_oracle)
         if replayed_before is not None:  # the cost of restores by replay in the search env, beside env_steps
             row["replayed_steps"] = _replayed(self.search) - replayed_before
         if usage:

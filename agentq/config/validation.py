@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from agentq.agents.plugins import AgentKindError, components_of, settings_model_of
 
-from .models import COMPONENT_KINDS, WORKERS, AgentConfig, ConfigError, ExperimentConfig, Loc, _suggest
+from .models import COMPONENT_KINDS, WORKERS, AgentConfig, ConfigError, EnvConfig, ExperimentConfig, Loc, _suggest
 from .paths import format_loc
 
 
@@ -154,8 +154,33 @@ def _semantic_errors(cfg: ExperimentConfig) -> list[tuple[Loc, str]]:
             errors.append((("sweep", key), f"no agent named {parts[1]!r}{_suggest(parts[1], names)}"))
         elif not values:
             errors.append((("sweep", key), "a sweep needs at least one value"))
+    errors += _env_option_errors(cfg.env.name, cfg.env.options)
     for i, agent in enumerate(cfg.agents):
         errors += _component_errors(i, agent, cfg.env.name) + _agent_errors(i, agent)
+    return errors
+
+
+def _env_option_errors(name: Any, options: Any) -> list[tuple[Loc, str]]:
+    """Each key of `env.options` the site does not take: the allowed keys are the site adapter's own
+    (`env_options`); a worker named by import path reads its options itself, so they are not checked."""
+    from agentq.agents.sites import SITES, load_site
+
+    if not isinstance(name, str) or name not in SITES or not isinstance(options, dict):
+        return []
+    offered = getattr(load_site(name), "env_options", None)
+    if offered is None:
+        return []
+    allowed = ", ".join(sorted(offered)) or "none"
+    errors: list[tuple[Loc, str]] = []
+    for key in options:
+        if key in offered:
+            continue
+        if key in EnvConfig.model_fields:
+            hint = f"; it is a field of env itself: write env.{key}"
+        else:
+            hint = _suggest(str(key), list(offered))
+        message = f"unknown option {key!r} of env {name!r}{hint}; allowed keys: {allowed}"
+        errors.append((("env", "options", key), f"{message} (got {_short(options[key])})"))
     return errors
 
 
@@ -173,14 +198,16 @@ def _component_errors(i: int, agent: Any, env_name: str) -> list[tuple[Loc, str]
 
 
 def _errors_of_valid_agents(data: dict[str, Any], bad: set[Loc]) -> list[tuple[Loc, str]]:
-    """When the file has schema errors, the checks of every agent that is valid on its own (so
-    one run shows every problem of the file, not only the first kind of problem)."""
+    """When the file has schema errors, the checks of every agent that is valid on its own, and of
+    the env's options (so one run shows every problem of the file, not only the first kind)."""
     agents = data.get("agents") if isinstance(data, dict) else None
     env = data.get("env") if isinstance(data, dict) else None
     env_name = env.get("name", "restaurant") if isinstance(env, dict) else "restaurant"
-    if not isinstance(agents, list) or not isinstance(env_name, str):
-        return []
     errors: list[tuple[Loc, str]] = []
+    if isinstance(env, dict) and not bad & {("env", "name"), ("env", "options")}:
+        errors += _env_option_errors(env_name, env.get("options"))
+    if not isinstance(agents, list) or not isinstance(env_name, str):
+        return errors
     for i, raw in enumerate(agents):
         if ("agents", i) in bad:
             continue

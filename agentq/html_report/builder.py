@@ -11,7 +11,9 @@ from markupsafe import Markup, escape
 
 from agentq.report import point_label, run_title, table_rows
 from agentq.results import DIFFICULTY_ORDER, RunFolder, atomic_write_text, is_error
-from agentq.summary_sections import PAIRED_HEADER, QUALITY_HEADER, has_quality, paired_cells, quality_cells
+from agentq.summary_sections import (
+    PAIRED_HEADER, PAIRS_HEADER, QUALITY_HEADER, has_quality, paired_cells, pairs_cells, quality_cells,
+)  # fmt: skip
 
 from .loading import Episode, RunData, data_uri, inside, load_run
 from .tree_html import render_tree
@@ -85,7 +87,22 @@ def _quality_table(groups: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {"title": "Measured component quality (%)", "header": QUALITY_HEADER, "rows": rows,
             "caption": "On the states the acting env visited: policy samples that made progress (and that were the "
                        "expert's action), critic top picks that made progress (coverage: decisions with such a "
-                       "candidate), judge precision and recall against the evaluator"}  # fmt: skip
+                       "candidate), judge precision and recall against the evaluator on the final state; search "
+                       "judge: the same on every page the agent's search judged, against the environment's reward "
+                       "there ('-': no search judged anything)"}  # fmt: skip
+
+
+def _pairs_table(groups: list[dict[str, Any]]) -> dict[str, Any] | None:
+    try:
+        rows = pairs_cells(groups, point_label)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    if not rows:
+        return None
+    return {"title": "Preference pairs", "header": PAIRS_HEADER, "rows": rows,
+            "caption": "Pairs the searches saved; measured: at the pair's state by the runner's oracle (not on a "
+                       "site without an expert); the share (%) whose chosen and rejected action makes "
+                       "progress"}  # fmt: skip
 
 
 def _group_key(agent: Any, point: Any) -> tuple[str, str]:
@@ -142,6 +159,9 @@ def extra_tables(data: RunData) -> list[dict[str, Any]]:
     quality = _quality_table(data.summary.groups)
     if quality:
         blocks.append(quality)
+    pairs = _pairs_table(data.summary.groups)
+    if pairs:
+        blocks.append(pairs)
     if data.summary.paired:
         blocks.append(_paired_table(data.summary.paired, data))
     for key, value in data.summary.extra.items():
@@ -261,6 +281,8 @@ def _episode(data: RunData, ep: Episode, budget: PageBudget) -> dict[str, Any]:
         view["pairs"] = [{"depth": p.depth, "path": _node_path(p), "chosen": p.chosen,
                           "rejected": p.rejected, "chosen_value": _fmt(p.chosen_value),
                           "rejected_value": _fmt(p.rejected_value), "goal": p.prompt.goal,
+                          "chosen_progress": _fmt(p.chosen_makes_progress),
+                          "rejected_progress": _fmt(p.rejected_makes_progress),
                           "history": ", ".join(p.prompt.history) or "(none)", "observation": p.prompt.observation}
                          for p in ep.pairs[:MAX_PAIRS]]  # fmt: skip
         view["pairs_more"] = max(0, len(ep.pairs) - MAX_PAIRS)

@@ -39,7 +39,8 @@ def score(critic: Any, rec: StateRecord, actions: list[str], moves: Transitions,
 
 
 def verdict(judge: Any, rec: StateRecord, moves: Transitions, counters: Counters, reads_env: bool) -> float:
-    """The judge's verdict on the page at `rec`, given the trajectory from the episode start."""
+    """The judge's verdict on the page at `rec`, given the trajectory from the episode start (and
+    told to the search's verdict hook, if any, with the judged state)."""
     if reads_env:
         moves.goto(rec)
     obs = rec.obs if rec.obs is not None else {}
@@ -47,4 +48,5 @@ def verdict(judge: Any, rec: StateRecord, moves: Transitions, counters: Counters
     value = float(judge.judge(obs.get("goal", ""), trajectory(rec), obs))
     counters.t_comp += perf_counter() - t
     counters.judge_calls += 1
+    moves.judged(rec, value)
     return value

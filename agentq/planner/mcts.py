@@ -53,7 +53,7 @@ from . import calls
 from .config import MCTSConfig
 from .protocols import Critic, Judge, Obs, Policy, Step
 from .stats import ChildStats, Counters, SearchResult
-from .transitions import RecordIds, ResetFn, StateRecord, Transitions, trajectory
+from .transitions import RecordIds, ResetFn, StateRecord, Transitions, VerdictHook, trajectory
 from .tree import Node, same_page, select_child
 
 STALL_LIMIT = 64  # uncapped search: stop after this many simulations in a row without a new env step
@@ -434,6 +434,7 @@ class MCTSPlanner:
         leave_at_root: bool = True,
         max_env_steps: int | None = None,
         simulations: Any = _CONFIG,
+        on_verdict: VerdictHook | None = None,
     ) -> SearchResult:
         """Search from the root and return the decision.
 
@@ -449,6 +450,8 @@ class MCTSPlanner:
         leave_at_root: bring the env back to the root state before returning.
         max_env_steps: this call's cap on new env steps (default: the config's `max_env_steps`).
         simulations: this call's cap on simulations (default: the config's; None: no cap).
+        on_verdict: told each judge verdict with a snapshot of the judged state (a measurement
+          from outside; see `Transitions.capture`).
 
         With ``final="trajectory"`` and an accepted kept trajectory below the root, the decision
         follows it without searching.
@@ -468,7 +471,7 @@ class MCTSPlanner:
         sims = cfg.simulations if simulations is _CONFIG else simulations
         moves = Transitions(
             env, counters, self._ids, snapshots=snapshots, cache=cfg.transition_cache,
-            max_new=cap, max_depth=cfg.max_depth, reset_fn=self._reset_fn,
+            max_new=cap, max_depth=cfg.max_depth, reset_fn=self._reset_fn, on_verdict=on_verdict,
         )
         plan = _Plan(moves, counters, cfg.max_depth, cfg.leaf_value == "critic")
         moves.ensure_root(root.state, root_state)

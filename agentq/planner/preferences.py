@@ -63,16 +63,23 @@ class PreferencePair(BaseModel):
     depth: int
 
 
+LINE_FIELDS = {"task_id", "step", "chosen_makes_progress", "rejected_makes_progress"}  # PairLine's own
+
+
 class PairLine(PreferencePair):
     """One line of a pairs JSONL file (a run's ``pairs/``, training's ``data/<unit>/pairs.jsonl``):
-    the pair, the task it came from and the episode's decision that mined it."""
+    the pair, the task it came from, the episode's decision that mined it, and whether each action
+    makes progress at the pair's state (measured by the runner's oracle after the pair was built;
+    None where the site has no expert or the line predates the measure)."""
 
     task_id: str | None = None
     step: int | None = None
+    chosen_makes_progress: bool | None = None
+    rejected_makes_progress: bool | None = None
 
     def pair(self) -> PreferencePair:
         """The pair without the line's own fields."""
-        return PreferencePair.model_validate(self.model_dump(exclude={"task_id", "step"}))
+        return PreferencePair.model_validate(self.model_dump(exclude=LINE_FIELDS))
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ class Counters:
 
     __slots__ = (
         "simulations", "new", "cached", "replayed", "restores", "snapshots", "resets",
-        "policy_calls", "critic_calls", "judge_calls", "max_depth", "t_env", "t_comp",
+        "policy_calls", "critic_calls", "judge_calls", "max_depth", "t_env", "t_comp", "t_measure",
     )
 
     def __init__(self, depth: int = 0) -> None:
@@ -91,8 +91,10 @@ class Counters:
         self.policy_calls = self.critic_calls = self.judge_calls = 0
         self.max_depth = depth
         self.t_env = self.t_comp = 0.0
+        self.t_measure = 0.0  # spent by measurements from outside the search (not the search's time)
 
     def to_stats(self, tree_size: int, time_total: float) -> SearchStats:
+        time_total = max(0.0, time_total - self.t_measure)
         return SearchStats(
             simulations=self.simulations,
             env_steps_new=self.new,

@@ -11,6 +11,7 @@ from .protocols import Obs, Step
 from .stats import Counters
 
 ResetFn = Callable[[], Any]
+VerdictHook = Callable[[float, Any], None]  # (the judge's value, a snapshot of the judged state)
 
 
 class StateRecord:
@@ -54,6 +55,19 @@ class StateRecord:
         self.step: Step | None = None  # Step(parent obs, action), built once for trajectories
 
 
+def snapshot_path(rec: StateRecord) -> tuple[Any, tuple[str, ...]] | None:
+    """Where `rec`'s state can be rebuilt from: the nearest kept snapshot at or above it and the
+    actions from there to it (None when no record on its path kept one)."""
+    actions: list[str] = []
+    r: StateRecord | None = rec
+    while r is not None:
+        if r.snapshot is not None:
+            return r.snapshot, tuple(reversed(actions))
+        actions.append(str(r.action))
+        r = r.parent
+    return None
+
+
 class RecordIds:
     """Numbers state records 0, 1, 2, ... within one episode."""
 
@@ -93,6 +107,9 @@ class Transitions:
     `max_new`). `goto(rec)` brings the env to a known state: it stays if it is there, restores a
     snapshot when there is one (snapshot mode), else resets and replays the path (counted as
     replayed steps). Every env call is timed into `counters.t_env`.
+
+    `on_verdict`, when given, is told every judge verdict of the search with a snapshot of the
+    judged state (`capture`): a measurement outside the search, which it neither pays for nor sees.
     """
 
     def __init__(
@@ -106,6 +123,7 @@ class Transitions:
         max_new: int | None,
         max_depth: int,
         reset_fn: ResetFn | None,
+        on_verdict: VerdictHook | None = None,
     ) -> None:
         self.env = env
         self.unwrapped = getattr(env, "unwrapped", env)
@@ -116,6 +134,7 @@ class Transitions:
         self.max_new = max_new
         self.max_depth = max_depth
         self.reset_fn = reset_fn
+        self.on_verdict = on_verdict
         self.at: StateRecord | None = None  # where the env is now (None: unknown)
 
     # -- timed env calls -------------------------------------------------------------------
@@ -207,6 +226,47 @@ class Transitions:
         if nxt.depth > c.max_depth:
             c.max_depth = nxt.depth
         return nxt
+
+    # -- measuring from outside the search ------------------------------------------------------
+    def capture(self, rec: StateRecord) -> Any:
+        """A snapshot of the env at `rec`, for a measurement outside the search.
+
+        Where the env is at `rec` that is its snapshot now; elsewhere (a judge that does not read
+        the env is called wherever the env happens to be) the env is brought to `rec` and back.
+        None of it counts, in the search's counters or in the env's own, and the env is left where
+        the search had it.
+        """
+        u = self.unwrapped
+        own = getattr(u, "counters", None)
+        kept = dict(own) if isinstance(own, dict) else None
+        try:
+            if self.at is rec:
+                return u.snapshot()
+            here, at, counters = u.snapshot(), self.at, self.counters
+            self.counters = Counters()
+            try:
+                self.goto(rec)
+                state = u.snapshot()
+            finally:
+                self.counters = counters
+            u.restore(here)
+            self.at = at
+            return state
+        finally:
+            if kept is not None:
+                own.clear()
+                own.update(kept)
+
+    def judged(self, rec: StateRecord, value: float) -> None:
+        """Tell `on_verdict` (if any) the judge's `value` at `rec`, with the state captured there;
+        the time it takes is the measurement's (`counters.t_measure`), not the search's."""
+        if self.on_verdict is None:
+            return
+        started = perf_counter()
+        try:
+            self.on_verdict(value, self.capture(rec))
+        finally:
+            self.counters.t_measure += perf_counter() - started
 
     def ensure_root(self, rec: StateRecord, root_state: Any = None) -> None:
         """Put the env at the root `rec` at the start of a plan and make sure it knows its page."""

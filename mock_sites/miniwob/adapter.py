@@ -27,6 +27,10 @@ class MiniWoBSite:
     has_expert = False
     backends = ("browser",)
     backend_note = "MiniWoB tasks are JavaScript pages with no in-process model, so search runs in a second browser env"
+    env_options = {  # what an experiment's env.options may set (keyword arguments of `MiniWoBEnv`)
+        "chromium_path": "the Chromium executable to launch (default: Playwright's own)",
+        "headless": "run that Chromium without a window (default true)",
+    }
 
     # -- tasks -------------------------------------------------------------------------------
     def load_tasks(self, split: str) -> tuple[tasks.MiniWoBTask, ...]:

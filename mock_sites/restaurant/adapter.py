@@ -25,6 +25,12 @@ class RestaurantSite:
     name = "restaurant"
     has_expert = True
     backends = ("http", "browser")
+    env_options = {  # what an experiment's env.options may set (keyword arguments of `WebAgentEnv`)
+        "chromium_path": "the Chromium executable the browser backend launches (default: Playwright's own)",
+        "headless": "run that Chromium without a window (default true)",
+        "server_url": "drive an already running TableTop server instead of starting one (browser backend)",
+        "server_token": "the sandbox token of that server (needed with server_url)",
+    }
 
     def create_app(self, sandbox_token: str, catalogue_seed: int = 0) -> Flask:
         return create_app(catalogue_seed=catalogue_seed, sandbox_token=sandbox_token)
