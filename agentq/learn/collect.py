@@ -61,9 +61,31 @@ class TrainEnv:
         self.site = load_site(site)
         backends = tuple(getattr(self.site, "backends", ("http",)))
         backend = "http" if "http" in backends else backends[0]
-        self.env = TimedEnv(self.site.make_env(backend, max_steps=max_steps, catalogue_seed=catalogue_seed))
+        self._make = lambda: self.site.make_env(backend, max_steps=max_steps, catalogue_seed=catalogue_seed)
+        self.env = TimedEnv(self._make())
         self.oracle = Oracle(self.env.unwrapped)
         self.max_steps = max_steps
+        self._search: Any = None
+        self._search_oracle: Oracle | None = None
+
+    @property
+    def acting(self) -> TimedEnv:
+        """The env episodes act in (the one `run` plays)."""
+        return self.env
+
+    @property
+    def search_env(self) -> Any:
+        """A second env of the same site for a planner's simulations (made on first use)."""
+        if self._search is None:
+            self._search = self._make()
+        return self._search
+
+    @property
+    def search_oracle(self) -> Oracle:
+        """The oracle of the search env."""
+        if self._search_oracle is None:
+            self._search_oracle = Oracle(self.search_env)
+        return self._search_oracle
 
     @property
     def steps(self) -> int:
@@ -77,6 +99,10 @@ class TrainEnv:
     def close(self) -> None:
         self.oracle.close()
         self.env.close()
+        if self._search_oracle is not None:
+            self._search_oracle.close()
+        if self._search is not None:
+            self._search.close()
 
     def _verdict(self, terminated: bool) -> bool:
         return bool(terminated and self.oracle.success())

@@ -23,6 +23,7 @@ from agentq.planner.config import MCTSConfig
 from .features import FeatureConfig
 from .fitting import FitConfig
 from .model import ModelConfig
+from .probe import ProbePlanner
 
 TRAIN_SPLIT = "train"
 FINAL = "final"  # the folder name of the final models
@@ -42,11 +43,16 @@ class TrainEnvConfig(_Model):
 
 
 class TrainTasks(_Model):
-    """Which train tasks: the whole train split in a seeded order, its first `n`, or explicit ids."""
+    """Which train tasks: the whole train split in a seeded order, its first `n`, or explicit ids.
+
+    The last `holdout` tasks of the seeded order are held out from every fit and every
+    collection: grouped by task, they validate the fits (early stopping) and measure the judge
+    and the critic on the pages search reaches there."""
 
     split: str = TRAIN_SPLIT
     n: int | None = Field(None, ge=1)
     ids: list[str] | None = None
+    holdout: int = Field(50, ge=0, description="train tasks held out from fitting, for validation")
     generate_seed: int | None = None  # named only to be refused clearly
 
     @field_validator("split")
@@ -81,6 +87,22 @@ class Fits(_Model):
     judge: FitConfig = Field(default_factory=lambda: FitConfig(epochs=6))
 
 
+class JudgeHardening(_Model):
+    """Hardening each stage's judge against search (as reward models are hardened): search with
+    the stage's learned policy, critic and judge (the evaluation's planner) on `tasks` fitted train
+    tasks, label every page the judge was asked about with the environment's reward, add them (its
+    false positives `false_positive_copies` times) to the judge's data and refit; `rounds` times at
+    most, stopping once its precision on `measure_tasks` held-out tasks' search pages reaches
+    `target_precision`. ``rounds: 0`` only measures."""
+
+    rounds: int = Field(3, ge=0, le=20)
+    tasks: int = Field(100, ge=1)
+    measure_tasks: int = Field(50, ge=1)
+    target_precision: float = Field(0.9, gt=0.0, le=1.0)
+    false_positive_copies: int = Field(2, ge=1, le=20)
+    planner: ProbePlanner = Field(default_factory=ProbePlanner)
+
+
 class BaseStage(_Model):
     """Behaviour cloning from `demos` expert demonstrations on train tasks (the first `demos` of the
     seeded task order); the judge learns from those plus `judge_rollouts` of the new policy."""
@@ -90,7 +112,8 @@ class BaseStage(_Model):
     demos: int = Field(ge=1)
     judge_rollouts: int = Field(200, ge=0)
     prefix_every: int = Field(4, ge=0)
-    fit: Fits = Field(default_factory=Fits)
+    fit: Fits = Field(default_factory=lambda: Fits(policy=FitConfig(epochs=60, patience=6), critic=FitConfig(epochs=60, patience=6),
+                                                   judge=FitConfig(epochs=6)))  # fmt: skip
 
 
 class RFTStage(_Model):
@@ -152,6 +175,9 @@ class AgentQStage(_Model):
     planner: CollectionPlanner = Field(default_factory=CollectionPlanner)
     beta: float = Field(0.5, gt=0)
     sft_weight: float = Field(0.0, ge=0, description="weight of the chosen actions' NLL beside the DPO loss")
+    anchor_weight: float = Field(0.0, ge=0, description="weight of behaviour cloning on the base's demonstrations beside DPO")
+    validation_share: float = Field(0.1, ge=0.0, lt=1.0, description="share of the collected tasks whose pairs only validate (early stopping)")
+    tasks_per_iteration: int | None = Field(None, ge=1, description="distinct train tasks an iteration cycles through (default: all)")
     fit: Fits = Field(default_factory=Fits)
 
 
@@ -171,6 +197,8 @@ class OutcomeDPOStage(_Model):
     max_pairs_per_task: int = Field(4, ge=1)
     beta: float = Field(0.5, gt=0)
     sft_weight: float = Field(0.0, ge=0, description="weight of the chosen trajectories' NLL beside the DPO loss")
+    anchor_weight: float = Field(0.0, ge=0, description="weight of behaviour cloning on the base's demonstrations beside DPO")
+    validation_share: float = Field(0.1, ge=0.0, lt=1.0, description="share of the sampled tasks whose pairs only validate (early stopping)")
     fit: Fits = Field(default_factory=Fits)
 
 
@@ -188,6 +216,7 @@ class TrainConfig(_Model):
     tasks: TrainTasks = Field(default_factory=TrainTasks)
     features: FeatureConfig = Field(default_factory=FeatureConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
+    judge_hardening: JudgeHardening = Field(default_factory=JudgeHardening)
     stages: list[Stage] = Field(min_length=1)
     final: str | None = Field(None, description="the stage copied to checkpoints/final (default: the last agentq stage)")
 

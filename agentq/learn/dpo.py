@@ -7,6 +7,10 @@ the reference's was logged when the data was collected (off-policy), so the refe
 policy that collected. The loss (Rafailov et al. 2023; Agent Q's step-level use of it) is
 
     -log sigmoid(beta * ((log pi(w) - log ref(w)) - (log pi(l) - log ref(l))))
+
+Kept from collapsing the policy by an anchor: `anchor_weight` times the behaviour-cloning loss
+on the demonstrations (a batch of them beside every batch of pairs), and by early stopping on the
+pair accuracy of held-out tasks' pairs (the epoch with the best one is kept).
 """
 
 from __future__ import annotations
@@ -66,10 +70,25 @@ def sequence_log_probs(model: ActionScorer, examples: Sequence[PreferenceExample
     return sums[0::2], sums[1::2]
 
 
+def pair_accuracy(model: ActionScorer, examples: Sequence[PreferenceExample]) -> float:
+    """Share of pairs whose DPO margin is positive (the policy moved towards the chosen side)."""
+    if not examples:
+        return 0.0
+    chosen, rejected = sequence_log_probs(model, examples)
+    ref_c = torch.tensor([e.ref_chosen for e in examples], dtype=chosen.dtype)
+    ref_r = torch.tensor([e.ref_rejected for e in examples], dtype=chosen.dtype)
+    return float((((chosen - ref_c) - (rejected - ref_r)) > 0).float().mean())
+
+
 def fit_dpo(model: ActionScorer, examples: Sequence[PreferenceExample], cfg: FitConfig, beta: float, seed: int,
-            progress: Progress | None = None, sft_weight: float = 0.0) -> FitReport:  # fmt: skip
+            progress: Progress | None = None, sft_weight: float = 0.0, anchor: Sequence[DecisionExample] = (),
+            anchor_weight: float = 0.0, validation: Sequence[PreferenceExample] = ()) -> FitReport:  # fmt: skip
     """Minimise the mean DPO loss over `examples`, plus `sft_weight` times the chosen side's negative
-    log-likelihood (0: plain DPO); accuracy is the share of pairs with a positive margin."""
+    log-likelihood and `anchor_weight` times the cross-entropy of `anchor` decisions (the
+    demonstrations; a batch per step, drawn in a seeded order); accuracy is the share of pairs with
+    a positive margin. With `validation` pairs the epoch with the best held-out accuracy is kept."""
+    generator = torch.Generator().manual_seed(seed + 7)
+    anchors = list(anchor) if anchor_weight > 0 else []
 
     def step(chunk: list[PreferenceExample]) -> tuple[torch.Tensor, int]:
         chosen, rejected = sequence_log_probs(model, chunk)
@@ -78,7 +97,13 @@ def fit_dpo(model: ActionScorer, examples: Sequence[PreferenceExample], cfg: Fit
         losses = dpo_loss(chosen, rejected, ref_c, ref_r, beta)
         if sft_weight:
             losses = losses - sft_weight * chosen
+        loss = losses.mean()
+        if anchors:
+            pick = torch.randint(len(anchors), (min(len(chunk), len(anchors)),), generator=generator).tolist()
+            batch = decision_batch([anchors[i] for i in pick])
+            loss = loss + anchor_weight * F.cross_entropy(padded(model(*batch.inputs()), batch), batch.targets)
         right = int((((chosen - ref_c) - (rejected - ref_r)) > 0).sum())
-        return losses.mean(), right
+        return loss, right
 
-    return _loop(model, examples, cfg, seed, step, progress)
+    validate = (lambda: pair_accuracy(model, validation)) if validation else None
+    return _loop(model, examples, cfg, seed, step, progress, validate)

@@ -4,21 +4,26 @@ A feature is a short string (``"a:11"``: the action's argument holds the token 1
 ``"m:a:2"``: two of the argument's tokens also occur in the instruction) hashed into one of
 `buckets` ids. The model learns what each id is worth; the features only say what the raw text
 holds and where the instruction's words reappear (the "attention" a tiny bag model cannot learn
-by itself in a few minutes on one core). Inputs are the public observation only: the
-instruction, the page text, the URL, the actions so far and the legal actions.
+by itself in a few minutes on one core). Since version 3 the instruction's typed values (times,
+dates, phones, e-mails, numbers, names; `values.py`) are matched against the page's text and link
+lines, labels and field values, and against each candidate's label and argument, normalised, so
+``19:00`` matches ``7:00 PM`` (``vk:``, ``vx:``, ``av:``, ``lv:`` features). Inputs are the public
+observation only: the instruction, the page text, the URL, the actions so far and the legal actions.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .text import Element, PageView, match_key, match_keys, parse_action, read_page, stable_hash, tokens
+from .values import KINDS, Values, extract
 
 Obs = dict[str, Any]
 
@@ -29,7 +34,7 @@ class FeatureConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     buckets: int = Field(1 << 15, ge=64)
-    version: int = 2
+    version: Literal[3] = Field(3, description="3: typed value matching; older checkpoints must be retrained")
 
 
 def _bucket(n: int) -> str:
@@ -52,6 +57,9 @@ class StateInfo:
     history_set: frozenset[str]
     acted_on: frozenset[tuple[str, str]]
     title_tokens: tuple[str, ...]
+    wanted: Values  # the request's typed values
+    goal: str  # the instruction
+    shown: Values  # the page's typed values (text lines, labels, field values)
 
 
 class Featuriser:
@@ -73,7 +81,8 @@ class Featuriser:
         request_text = " ".join([str(obs.get("goal", "")), *page.dialogue])
         history = tuple(str(a) for a in obs.get("history") or ())
         acted = frozenset((p.verb, p.element or p.text) for p in map(parse_action, history))
-        return StateInfo(page, match_keys(request_text), history, frozenset(history), acted, tokens(page.title)[:4])
+        return StateInfo(page, match_keys(request_text), history, frozenset(history), acted, tokens(page.title)[:4],
+                         extract(request_text), str(obs.get("goal", "")), page_values(str(obs.get("text", ""))))  # fmt: skip
 
     def state_names(self, obs: Obs, info: StateInfo) -> list[str]:
         """Features of the state: instruction, dialogue, title, URL, headings and recent actions."""
@@ -92,6 +101,7 @@ class Featuriser:
         names.append(f"hn:{min(len(history), 30) // 3}")
         if any(a.startswith("ask_user") for a in history):
             names.append("asked")
+        names += [f"sv:{kind}:{share}" for kind, share in _value_shares(info.wanted, info.shown)]
         return names
 
     def state_ids(self, obs: Obs, info: StateInfo | None = None) -> list[int]:
@@ -104,7 +114,8 @@ class Featuriser:
         element = info.page.elements.get(parsed.element) if parsed.element is not None else None
         names, _ = _target_names(parsed.verb, parsed.element is not None, element, info.request)
         arg, arg_hits = _field_names("a", parsed.text, info.request)
-        return names + arg + self._context_names(action, parsed, element, info, arg_hits)
+        typed = _candidate_value_names(parsed.verb, parsed.text, element, info.wanted)
+        return names + arg + typed + self._context_names(action, parsed, element, info, arg_hits)
 
     def candidate_ids(self, action: str, info: StateInfo) -> list[int]:
         """`candidate_names` hashed, with the parts that repeat across pages memoised."""
@@ -112,7 +123,8 @@ class Featuriser:
         element = info.page.elements.get(parsed.element) if parsed.element is not None else None
         target, hits = _target_ids(parsed.verb, parsed.element is not None, element, info.request, self.buckets)
         arg, arg_hits = _field_ids("a", parsed.text, info.request, self.buckets)
-        return [*target, *arg, *self.ids(self._context_names(action, parsed, element, info, hits + arg_hits))]
+        typed = _candidate_value_ids(parsed.verb, parsed.text, element, info.wanted, self.buckets)
+        return [*target, *arg, *typed, *self.ids(self._context_names(action, parsed, element, info, hits + arg_hits))]
 
     @staticmethod
     def _context_names(action: str, parsed: Any, element: Element | None, info: StateInfo, hits: int) -> list[str]:
@@ -174,7 +186,8 @@ class Featuriser:
         wanted_digits = {k for k in request if k.isdigit()}
         names.append(f"md:{_share(len(wanted_digits & page_keys), len(wanted_digits))}")
         names.append(f"mp:{_share(len(request & page_keys), len(request))}")
-        return names
+        return names + _outcome_value_names(info, foreign(tokens(info.page.headings[0]))[:3] if info.page.headings else [],
+                                            last.verb if last else "none")  # fmt: skip
 
     def outcome_ids(self, goal: str, actions: Sequence[str], final_obs: Obs) -> list[int]:
         return self.ids(self.outcome_names(goal, actions, final_obs))
@@ -231,3 +244,119 @@ def _url_names(url: str, request: frozenset[str]) -> list[str]:
         keys = match_keys(value)
         names.append(f"uq:{key}:{_share(len(keys & request), len(keys))}")
     return names
+
+
+# -- typed values (version 3) -------------------------------------------------------------------
+_EXTRA_KINDS = ("time", "date", "number")
+_QUOTED_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"')  # kinds where a value the request lacks means a wrong detail
+
+
+@lru_cache(maxsize=256)
+def page_values(text: str) -> Values:
+    """The typed values a page shows: its text lines, element labels and current field values
+    (not a drop-down's options: those are choices, not what the page says)."""
+    view = read_page(text)
+    found = Values()
+    for line in view.lines:
+        if line.startswith("text "):
+            found = found.union(extract(line[5:].strip().strip('"'), names=False))
+    for element in view.elements.values():
+        found = found.union(extract(element.label, names=False))
+        if element.value:
+            found = found.union(extract(element.value, names=False))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _value_shares(wanted: Values, shown: Values) -> list[tuple[str, str]]:
+    """(kind, how many of the request's values of that kind are shown) for each kind it has."""
+    return [(k, _share(len(found_values(k, wanted.of(k), shown.of(k))), len(wanted.of(k)))) for k in KINDS if wanted.of(k)]
+
+
+def found_values(kind: str, wanted: frozenset[str], shown: frozenset[str]) -> frozenset[str]:
+    """The wanted values that `shown` holds; a name word also matches its abbreviation or its
+    longer form (``fri`` / ``friday``), at least three letters long."""
+    if kind != "name":
+        return wanted & shown
+    return frozenset(w for w in wanted if w in shown or any(_abbreviates(w, s) for s in shown))
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 3 and long.startswith(short)
+
+
+def _outcome_value_names(info: StateInfo, heading: Sequence[str], last_verb: str) -> list[str]:
+    """The request's values against the final page's: found per kind, wrong extras per kind, and
+    both conjoined with the page's first heading (its words the request lacks) and the last verb."""
+    wanted, shown = info.wanted, info.shown
+    head = "_".join(heading) or "none"
+    names = []
+    missing = 0
+    goal_words = sorted({t for t in tokens(info.goal) if not t.isdigit()})
+    for kind, share in _value_shares(wanted, shown):
+        names += [f"vk:{kind}:{share}", f"vh:{head}:{kind}:{share}"]
+        missing += share != "all"
+        if share != "all":  # whether a missing value matters can depend on what else the request says
+            names += [f"vg:{kind}:{w}" for w in goal_words]
+    for kind in _EXTRA_KINDS:
+        extra = len(shown.of(kind) - wanted.of(kind))
+        if wanted.of(kind):
+            names += [f"vx:{kind}:{_bucket(extra)}", f"vhx:{head}:{kind}:{_bucket(extra)}"]
+    verdict = "all" if missing == 0 else _bucket(missing)
+    names += [f"vall:{verdict}", f"vhall:{head}:{verdict}", f"vlall:{last_verb}:{verdict}"]
+    return names + _labelled_value_names(info.page, wanted)
+
+
+def _line_content(line: str) -> str:
+    """What a line of the tree says: a text line's words, an element's label (and value)."""
+    if line.startswith("text "):
+        return line[5:].strip().strip('"')
+    found = _QUOTED_TEXT.findall(line)
+    return " ".join(found[:2]) if line.startswith("[") else ""
+
+
+def _labelled_value_names(page: PageView, wanted: Values) -> list[str]:
+    """Each value shown under a short label line (``Party size`` then ``2 people``; ``Restaurant``
+    then the link ``Nonna's Table``) against the request: ``lb:party size:number:miss``."""
+    names = []
+    contents = [_line_content(line) for line in page.lines]
+    for label, value in zip(contents, contents[1:]):
+        words = tokens(label)
+        if not value or not 0 < len(words) <= 3 or len(tokens(value)) > 8 or any(w.isdigit() for w in words):
+            continue
+        if found_values("name", frozenset(words), wanted.name):
+            continue  # a line of the request's own words is a value, not a label
+        key = " ".join(words)
+        for kind_share in _typed_names("lb", extract(value, names=False), wanted):
+            names.append(f"{kind_share.replace('lb:', f'lb:{key}:', 1)}")
+    return names
+
+
+def _typed_names(prefix: str, values: Values, wanted: Values) -> list[str]:
+    names = []
+    for kind in KINDS:
+        got = values.of(kind)
+        if not got:
+            continue
+        if kind == "name":
+            names.append(f"{prefix}:name:{_share(len(found_values(kind, got, wanted.name)), len(got))}")
+        else:
+            names.append(f"{prefix}:{kind}:{'hit' if got & wanted.of(kind) else 'miss' if wanted.of(kind) else 'unasked'}")
+    return names
+
+
+def _candidate_value_names(verb: str, text: str, element: Element | None, wanted: Values) -> list[str]:
+    """The candidate's argument and its element's label and current value, as typed values
+    against the request's (``av:time:hit``: the argument is the requested time)."""
+    names = [f"v{verb}:{n}" for n in _typed_names("av", extract(text, names=False), wanted)] if text else []
+    if element is not None:
+        names += [f"v{verb}:{n}" for n in _typed_names("lv", extract(element.label, names=False), wanted)]
+        if element.value:
+            names += [f"v{verb}:{n}" for n in _typed_names("cv", extract(element.value, names=False), wanted)]
+    return names
+
+
+@lru_cache(maxsize=100_000)
+def _candidate_value_ids(verb: str, text: str, element: Element | None, wanted: Values, buckets: int) -> tuple[int, ...]:
+    return tuple(stable_hash(n) % buckets for n in _candidate_value_names(verb, text, element, wanted))

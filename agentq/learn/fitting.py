@@ -1,12 +1,18 @@
 """Training loops: cross-entropy over the legal actions (policy), per-candidate logistic loss
-(critic) and class-balanced logistic loss (judge). Deterministic given the seed on one thread."""
+(critic) and class-balanced logistic loss (judge). Deterministic given the seed on one thread.
+
+With validation data (held-out train tasks, grouped by task) and `patience`, a loop trains up to
+`epochs`, scores the validation set after each epoch and keeps the best epoch's weights: it stops
+once `patience` epochs in a row did not improve it (convergence, not a guessed epoch count).
+"""
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import torch
 import torch.nn.functional as F
@@ -25,10 +31,11 @@ class FitConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    epochs: int = Field(8, ge=0)
+    epochs: int = Field(8, ge=0, description="the most epochs (with patience: early stopping may end sooner)")
     batch_size: int = Field(32, ge=1)
     lr: float = Field(0.01, gt=0)
     weight_decay: float = Field(0.0, ge=0)
+    patience: int | None = Field(None, ge=1, description="stop after this many epochs without a better validation score")
 
 
 @dataclass
@@ -39,14 +46,22 @@ class FitReport:
     loss: float = 0.0
     accuracy: float = 0.0
     seconds: float = 0.0
+    epochs: int = 0
+    best_epoch: int | None = None  # with validation: the epoch whose weights were kept
+    validation: list[float] | None = None  # with validation: the score after each epoch (higher is better)
 
     @property
     def examples_per_s(self) -> float:
         return self.examples / self.seconds if self.seconds > 0 else 0.0
 
-    def as_dict(self) -> dict[str, float]:
-        return {"examples": self.examples, "loss": round(self.loss, 6), "accuracy": round(self.accuracy, 6),
-                "seconds": round(self.seconds, 3), "examples_per_s": round(self.examples_per_s, 1)}  # fmt: skip
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"examples": self.examples, "loss": round(self.loss, 6), "accuracy": round(self.accuracy, 6),
+                               "seconds": round(self.seconds, 3), "examples_per_s": round(self.examples_per_s, 1),
+                               "epochs": self.epochs}  # fmt: skip
+        if self.validation is not None:
+            out["best_epoch"] = self.best_epoch
+            out["validation"] = [round(v, 6) for v in self.validation]
+        return out
 
 
 def _batches(items: Sequence[T], size: int, generator: torch.Generator) -> list[list[T]]:
@@ -54,8 +69,12 @@ def _batches(items: Sequence[T], size: int, generator: torch.Generator) -> list[
     return [[items[i] for i in order[k:k + size]] for k in range(0, len(order), size)]
 
 
+Validate = Callable[[], float]  # the model's score on held-out data (higher is better)
+
+
 def _loop(model: nn.Module, items: Sequence[T], cfg: FitConfig, seed: int,
-          step: Callable[[list[T]], tuple[torch.Tensor, int]], progress: Progress | None) -> FitReport:  # fmt: skip
+          step: Callable[[list[T]], tuple[torch.Tensor, int]], progress: Progress | None,
+          validate: Validate | None = None) -> FitReport:  # fmt: skip
     report = FitReport()
     if not items or cfg.epochs == 0:
         return report
@@ -63,7 +82,10 @@ def _loop(model: nn.Module, items: Sequence[T], cfg: FitConfig, seed: int,
     optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     model.train()
     started = time.perf_counter()
-    for _ in range(cfg.epochs):
+    best: tuple[float, int, dict[str, torch.Tensor]] | None = None
+    if validate is not None:
+        report.validation = []
+    for epoch in range(1, cfg.epochs + 1):
         total, right, seen = 0.0, 0, 0
         for chunk in _batches(items, cfg.batch_size, generator):
             optimiser.zero_grad()
@@ -77,14 +99,53 @@ def _loop(model: nn.Module, items: Sequence[T], cfg: FitConfig, seed: int,
             if progress is not None:
                 progress(len(chunk))
         report.loss, report.accuracy = total / seen, right / seen
+        report.epochs = epoch
+        if validate is not None and report.validation is not None:
+            model.eval()
+            with torch.inference_mode():
+                score = float(validate())
+            model.train()
+            report.validation.append(score)
+            if best is None or score > best[0]:
+                best = (score, epoch, copy.deepcopy(model.state_dict()))
+            elif cfg.patience is not None and epoch - best[1] >= cfg.patience:
+                break
+    if best is not None:
+        model.load_state_dict(best[2])
+        report.best_epoch = best[1]
     report.seconds = time.perf_counter() - started
     model.eval()
     return report
 
 
+def policy_log_likelihood(model: ActionScorer, examples: Sequence[DecisionExample]) -> float:
+    """Mean log-probability of the taken action over the legal ones (a validation score)."""
+    if not examples:
+        return 0.0
+    batch = decision_batch(examples)
+    grid = padded(model(*batch.inputs()), batch)
+    return float(-F.cross_entropy(grid, batch.targets))
+
+
+def policy_diagnostics(model: ActionScorer, examples: Sequence[DecisionExample]) -> dict[str, float]:
+    """On expert states: mean entropy of the policy (nats), mean pi(expert action), top-1 agreement."""
+    if not examples:
+        return {"states": 0}
+    with torch.inference_mode():
+        batch = decision_batch(examples)
+        logp = torch.log_softmax(padded(model(*batch.inputs()), batch), dim=1)
+        p = logp.exp()
+        entropy = -(torch.where(p > 0, p * logp, torch.zeros_like(p))).sum(1)
+        taken = logp.gather(1, batch.targets[:, None]).squeeze(1).exp()
+        top = (logp.argmax(1) == batch.targets).float()
+    return {"states": len(examples), "entropy": round(float(entropy.mean()), 4),
+            "p_expert": round(float(taken.mean()), 4), "top1_expert": round(float(top.mean()), 4)}  # fmt: skip
+
+
 def fit_policy(model: ActionScorer, examples: Sequence[DecisionExample], cfg: FitConfig, seed: int,
-               progress: Progress | None = None) -> FitReport:  # fmt: skip
-    """Behaviour cloning: maximise the log-probability of the taken action among the legal ones."""
+               progress: Progress | None = None, validation: Sequence[DecisionExample] = ()) -> FitReport:  # fmt: skip
+    """Behaviour cloning: maximise the log-probability of the taken action among the legal ones
+    (with `validation`, keep the epoch with the best held-out log-likelihood)."""
 
     def step(chunk: list[DecisionExample]) -> tuple[torch.Tensor, int]:
         batch = decision_batch(chunk)
@@ -92,13 +153,15 @@ def fit_policy(model: ActionScorer, examples: Sequence[DecisionExample], cfg: Fi
         loss = F.cross_entropy(grid, batch.targets)
         return loss, int((grid.argmax(1) == batch.targets).sum())
 
-    return _loop(model, examples, cfg, seed, step, progress)
+    validate = (lambda: policy_log_likelihood(model, validation)) if validation else None
+    return _loop(model, examples, cfg, seed, step, progress, validate)
 
 
 def fit_critic(model: ActionScorer, examples: Sequence[DecisionExample], cfg: FitConfig, seed: int,
-               progress: Progress | None = None) -> FitReport:  # fmt: skip
+               progress: Progress | None = None, validation: Sequence[DecisionExample] = ()) -> FitReport:  # fmt: skip
     """A per-candidate classifier: the taken action (1) against each other legal action (0), the
-    positive and the negatives of a decision weighted half and half."""
+    positive and the negatives of a decision weighted half and half (with `validation`, keep the
+    epoch whose top pick agrees most with the held-out expert)."""
 
     def step(chunk: list[DecisionExample]) -> tuple[torch.Tensor, int]:
         batch = decision_batch(chunk)
@@ -110,7 +173,12 @@ def fit_critic(model: ActionScorer, examples: Sequence[DecisionExample], cfg: Fi
         grid = padded(logits.detach(), batch)
         return loss, int((grid.argmax(1) == batch.targets).sum())
 
-    return _loop(model, examples, cfg, seed, step, progress)
+    def validate() -> float:
+        batch = decision_batch(validation)
+        grid = padded(model(*batch.inputs()), batch)
+        return float((grid.argmax(1) == batch.targets).float().mean()) + policy_log_likelihood(model, validation) * 1e-3
+
+    return _loop(model, examples, cfg, seed, step, progress, validate if validation else None)
 
 
 def fit_critic_values(model: ActionScorer, examples: Sequence[ValueExample], cfg: FitConfig, seed: int,

@@ -106,7 +106,8 @@ def _write_data(out: Path, unit: str, pairs: list[dict[str, Any]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(folder / "pairs.jsonl", b"".join(row_line(p) for p in pairs))
     if pairs and "prompt" in pairs[0]:
-        write_trl([PairLine.model_validate(p) for p in pairs], folder)  # keeps task_id for the TRL files
+        fields = PairLine.model_fields  # the TRL files take the pair's own fields (the progress marks are ours)
+        write_trl([PairLine.model_validate({k: v for k, v in p.items() if k in fields}) for p in pairs], folder)
 
 
 def iteration_name(stage: str, iteration: int) -> str:

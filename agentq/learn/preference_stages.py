@@ -8,6 +8,9 @@ the collecting policy: its log-probabilities were logged with the data.
 
 from __future__ import annotations
 
+import copy
+import math
+from collections.abc import Sequence
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -15,22 +18,78 @@ from typing import Any
 import numpy as np
 from torch import nn
 
+from .batches import DecisionExample, OutcomeExample
 from .checkpoint import load
 from .collect import TrainEnv, Trajectory
-from .config import AgentQStage, OutcomeDPOStage, TrainConfig
+from .config import AgentQStage, BaseStage, OutcomeDPOStage, TrainConfig
 from .dpo import PreferenceExample, fit_dpo
 from .features import Featuriser
-from .fitting import fit_critic, fit_critic_values, fit_judge
+from .fitting import fit_critic, fit_critic_values, fit_judge, judge_quality
+from .hardening import harden_judge, validation_demos
 from .inference import CandidateModel
 from .search import collect_with_search
-from .stages import Phase, StageResult, _quiet, _rate, derive_seed, sample_episodes, task_order
+from .stages import Phase, StageResult, _quiet, _rate, held_out_notes, sample_episodes
+from .tasks import collect_demos, derive_seed, task_order
 
 
-def iteration_tasks(cfg: TrainConfig, env: TrainEnv, stage: str, iteration: int) -> list[str]:
-    """The train tasks in an order of their own for this stage and iteration (collection cycles it)."""
+def iteration_tasks(cfg: TrainConfig, env: TrainEnv, stage: str, iteration: int, limit: int | None = None) -> list[str]:
+    """The fitted train tasks in an order of their own for this stage and iteration (collection
+    cycles it), the first `limit` of them when given."""
     order = task_order(cfg, env)
     rng = np.random.default_rng(derive_seed(cfg.seed, stage, iteration, "tasks"))
-    return [order[i] for i in rng.permutation(len(order))]
+    return [order[i] for i in rng.permutation(len(order))][:limit]
+
+
+def split_by_task(pairs: Sequence[PreferenceExample], share: float, seed: int) -> tuple[list[PreferenceExample], list[PreferenceExample]]:
+    """(fitted, validation) pairs: the pairs of a seeded `share` of the tasks validate only."""
+    tasks = sorted({p.task_id for p in pairs})
+    n = math.ceil(share * len(tasks)) if share > 0 and len(tasks) > 1 else 0
+    rng = np.random.default_rng(seed)
+    held = {tasks[i] for i in rng.permutation(len(tasks))[:n]}
+    return [p for p in pairs if p.task_id not in held], [p for p in pairs if p.task_id in held]
+
+
+def base_demos(cfg: TrainConfig, env: TrainEnv, featuriser: Featuriser, phase: Phase) -> list[DecisionExample]:
+    """The base stage's demonstrations again (same tasks and seeds: the same episodes), the DPO anchor."""
+    base = next((s for s in cfg.stages if isinstance(s, BaseStage)), None)
+    if base is None:
+        return []
+    demos = collect_demos(cfg, env, task_order(cfg, env), base.demos, featuriser, 0, phase)
+    return [d for t in demos for d in t.decisions]
+
+
+def _harden(cfg: TrainConfig, unit: str, env: TrainEnv, models: dict[str, nn.Module], outcomes: list[OutcomeExample],
+            stage: AgentQStage | OutcomeDPOStage, seed: int, phase: Phase) -> dict[str, Any]:  # fmt: skip
+    """Fine-tune the init judge on the iteration's judged outcomes, hardened against search with
+    the new policy and critic; the judge in `models` is replaced by the hardened one."""
+    start = copy.deepcopy(models["judge"])
+    reports: list[dict[str, Any]] = []
+
+    def refit(data: list[OutcomeExample]) -> nn.Module:
+        judge = copy.deepcopy(start)
+        report = _fit("judge", fit_judge, judge, data, stage, seed, phase)
+        reports.append({**report, "train_quality": judge_quality(judge, data)})  # type: ignore[arg-type]
+        return judge
+
+    models["judge"], hardening = harden_judge(cfg, unit, env, models["policy"], models["critic"], outcomes, refit, phase)
+    return {"fit": reports[-1], "hardening": hardening}
+
+
+def _dpo_fit(cfg: TrainConfig, stage: AgentQStage | OutcomeDPOStage, unit: str, env: TrainEnv, policy: nn.Module,
+             pairs: list[PreferenceExample], seed: int, phase: Phase) -> dict[str, Any]:  # fmt: skip
+    """DPO on the fitted tasks' pairs, anchored and early-stopped as the stage says; the policy on
+    held-out expert states before and after."""
+    featuriser = Featuriser(cfg.features)
+    fitted, validation = split_by_task(pairs, stage.validation_share, derive_seed(cfg.seed, unit, "pair-split"))
+    anchor = base_demos(cfg, env, featuriser, phase) if stage.anchor_weight > 0 else []
+    held = validation_demos(cfg, env, featuriser, phase)
+    before = held_out_notes(policy, held)
+    fit = stage.fit.policy
+    advance = phase(f"train policy ({len(fitted)} pairs)", fit.epochs * len(fitted))
+    report = fit_dpo(policy, fitted, fit, stage.beta, seed, advance, stage.sft_weight, anchor, stage.anchor_weight,  # type: ignore[arg-type]
+                     validation)  # fmt: skip
+    return {**report.as_dict(), "pairs_fitted": len(fitted), "pairs_validation": len(validation),
+            "anchor_decisions": len(anchor), "held_out_expert_states": {"before": before, "after": held_out_notes(policy, held)}}  # fmt: skip
 
 
 def _models(init_dir: Path) -> dict[str, nn.Module]:
@@ -45,17 +104,12 @@ def _fit(kind: str, trainer: Any, model: nn.Module, data: list[Any], stage: Agen
     return trainer(model, data, fit, seed, advance).as_dict()
 
 
-def _dpo(stage: AgentQStage | OutcomeDPOStage) -> Any:
-    """`fit_dpo` with the stage's beta and sft_weight, as a `_fit` trainer."""
-    return lambda model, data, fit, seed, advance: fit_dpo(model, data, fit, stage.beta, seed, advance, stage.sft_weight)
-
-
 def run_agentq_iteration(cfg: TrainConfig, stage: AgentQStage, iteration: int, init_dir: Path, env: TrainEnv,
                          phase: Phase = _quiet) -> StageResult:  # fmt: skip
     """Collect MCTS trees with the init models, then DPO the policy, refit the critic and the judge."""
     models = _models(init_dir)
     featuriser = Featuriser(cfg.features)
-    tasks = iteration_tasks(cfg, env, stage.name, iteration)
+    tasks = iteration_tasks(cfg, env, stage.name, iteration, stage.tasks_per_iteration)
     advance = phase(f"iteration {iteration}: MCTS collection ({stage.env_steps} env steps)", stage.env_steps)
     data = collect_with_search(
         env, CandidateModel(models["policy"], cfg.features), CandidateModel(models["critic"], cfg.features),  # type: ignore[arg-type]
@@ -66,13 +120,14 @@ def run_agentq_iteration(cfg: TrainConfig, stage: AgentQStage, iteration: int, i
     if not data.step_pairs:
         raise ValueError(f"stage {stage.name!r} iteration {iteration}: the search produced no preference pairs "
                          f"(theta {stage.planner.theta} too high, or too few env steps: {stage.env_steps})")  # fmt: skip
+    unit = f"{stage.name}_iter{iteration}"
     notes = {
         "iteration": iteration, "init": str(init_dir.name), "collection": data.summary(),
         "collection_env_steps": data.env_steps,
-        "policy": _fit("policy", _dpo(stage), models["policy"], data.step_pairs, stage, seed, phase),
+        "policy": _dpo_fit(cfg, stage, unit, env, models["policy"], data.step_pairs, seed, phase),
         "critic": _fit("critic", fit_critic_values, models["critic"], data.values, stage, seed + 1, phase),
-        "judge": _fit("judge", fit_judge, models["judge"], data.outcomes, stage, seed + 2, phase),
     }  # fmt: skip
+    notes["judge"] = _harden(cfg, unit, env, models, data.outcomes, stage, seed + 2, phase)
     return StageResult(models, notes, pairs=data.pair_records)
 
 
@@ -118,12 +173,13 @@ def run_outcome_dpo_iteration(cfg: TrainConfig, stage: OutcomeDPOStage, iteratio
                          f"in {len(trajectories)} episodes; raise env_steps or samples")  # fmt: skip
     good = [d for t in trajectories if t.success for d in t.decisions]
     seed = derive_seed(cfg.seed, stage.name, iteration, "fit")
+    unit = f"{stage.name}_iter{iteration}"
+    collected = env.steps - start
     notes = {
-        "iteration": iteration, "init": str(init_dir.name), "collection_env_steps": env.steps - start,
-        "collection": {**_rate(trajectories), "env_steps": env.steps - start, "pairs": len(pairs)},
-        "policy": _fit("policy", _dpo(stage), models["policy"], pairs, stage, seed, phase),
+        "iteration": iteration, "init": str(init_dir.name), "collection_env_steps": collected,
+        "collection": {**_rate(trajectories), "env_steps": collected, "pairs": len(pairs)},
+        "policy": _dpo_fit(cfg, stage, unit, env, models["policy"], pairs, seed, phase),
         "critic": _fit("critic", fit_critic, models["critic"], good, stage, seed + 1, phase),
-        "judge": _fit("judge", fit_judge, models["judge"], [o for t in trajectories for o in t.outcomes], stage,
-                      seed + 2, phase),
     }  # fmt: skip
+    notes["judge"] = _harden(cfg, unit, env, models, [o for t in trajectories for o in t.outcomes], stage, seed + 2, phase)
     return StageResult(models, notes, pairs=[_trajectory_record(w, lose) for w, lose in matched])

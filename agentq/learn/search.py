@@ -64,12 +64,25 @@ class SearchData:
     env_steps: int = 0
 
     def summary(self) -> dict[str, Any]:
+        """Counts, success, and the pairs' quality: the share whose chosen action makes progress
+        (the oracle's measure, never used to build them), whose two actions both do not, and
+        pairs per env step."""
         n = len(self.episodes)
         depths = [r["depth"] for r in self.pair_records]
+        measured = [r for r in self.pair_records if r.get("chosen_makes_progress") is not None]
+
+        def share(test: Any) -> float | None:
+            return round(sum(1 for r in measured if test(r)) / len(measured), 4) if measured else None
+
         return {
-            "episodes": n, "env_steps": self.env_steps,
+            "episodes": n, "env_steps": self.env_steps, "tasks": len({e["task_id"] for e in self.episodes}),
             "success": round(sum(e["success"] for e in self.episodes) / n, 4) if n else 0.0,
             "pairs": len(self.step_pairs), "pairs_below_root": sum(1 for r in self.pair_records if r["path"]),
+            "pairs_per_env_step": round(len(self.step_pairs) / self.env_steps, 5) if self.env_steps else 0.0,
+            "chosen_makes_progress": share(lambda r: r["chosen_makes_progress"]),
+            "rejected_makes_progress": share(lambda r: r["rejected_makes_progress"]),
+            "both_wrong": share(lambda r: not r["chosen_makes_progress"] and not r["rejected_makes_progress"]),
+            "reversed": share(lambda r: r["rejected_makes_progress"] and not r["chosen_makes_progress"]),
             "max_pair_depth": max(depths) if depths else 0, "value_states": len(self.values),
             "judged_outcomes": len(self.outcomes),
             "judged_successes": int(sum(o.label for o in self.outcomes)),
@@ -90,6 +103,16 @@ def _step_example(featuriser: Featuriser, pair: SiblingPair, task_id: str) -> Pr
         (DecisionExample(state, cands, legal.index(pair.rejected.action), task_id),),
         math.log(pair.chosen.prior), math.log(pair.rejected.prior), task_id,
     )
+
+
+def _progress(env: TrainEnv, pair: SiblingPair) -> dict[str, bool | None]:
+    """Whether each side of a pair makes progress at the pair's state, by the oracle (measured for
+    the collection's report only; None where the site has no expert or the state was not kept)."""
+    state = pair.parent.state.snapshot if pair.parent.state is not None else None
+    if state is None or not env.oracle.has_expert:
+        return {"chosen_makes_progress": None, "rejected_makes_progress": None}
+    chosen, rejected = env.oracle.makes_progress([pair.chosen.action, pair.rejected.action], state=state)
+    return {"chosen_makes_progress": bool(chosen), "rejected_makes_progress": bool(rejected)}
 
 
 def _value_example(featuriser: Featuriser, parent: Node, task_id: str) -> ValueExample | None:
@@ -155,7 +178,7 @@ def _search_episode(env: TrainEnv, counted: TimedEnv, task_id: str, policy: Lear
             if example is not None:
                 data.step_pairs.append(example)
                 record = to_preference_pair(pair, before).model_dump()
-                data.pair_records.append({"task_id": task_id, "step": len(history), **record})
+                data.pair_records.append({"task_id": task_id, "step": len(history), **record, **_progress(env, pair)})
 
     for _ in range(env.max_steps):
         left = stop_at - counted.steps - 1  # keep one step for acting

@@ -9,7 +9,6 @@ intermediate states) of demonstrations and of the stage's own policy rollouts on
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,24 +20,16 @@ from torch import nn
 
 from .batches import DecisionExample, OutcomeExample
 from .checkpoint import load
-from .collect import Sampler, TrainEnv, Trajectory, UniformChoice, require_train
+from .collect import Sampler, TrainEnv, Trajectory
 from .config import BaseStage, RFTStage, TrainConfig
 from .features import Featuriser
-from .fitting import FitReport, fit_critic, fit_judge, fit_policy, judge_quality
+from .fitting import FitReport, fit_critic, fit_judge, fit_policy, judge_quality, policy_diagnostics
+from .hardening import harden_judge, validation_demos
 from .inference import CandidateModel
 from .model import make_model
+from .tasks import Phase, _quiet, collect_demos, derive_seed, holdout_order, task_order
 
-Phase = Callable[[str, int], Callable[[int], None]]  # (description, total) -> advance(n)
-
-
-def derive_seed(seed: int, *parts: Any) -> int:
-    """A 31-bit seed from the run seed and a purpose (stage name, round, task, ...)."""
-    digest = hashlib.sha256("|".join(map(str, (seed, *parts))).encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
-
-
-def _quiet(description: str, total: int) -> Callable[[int], None]:
-    return lambda n: None
+__all__ = ["Phase", "StageResult", "_quiet", "derive_seed", "holdout_order", "run_base", "run_rft", "task_order"]
 
 
 @dataclass
@@ -50,66 +41,22 @@ class StageResult:
     pairs: list[dict[str, Any]] = field(default_factory=list)  # the preference data, for DIR/data/<stage>/
 
 
-def task_order(cfg: TrainConfig, env: TrainEnv) -> list[str]:
-    """The train tasks in the run's seeded order (explicit ids keep theirs); the first `tasks.n`."""
-    ids = list(cfg.tasks.ids) if cfg.tasks.ids is not None else env.task_ids(cfg.tasks.split)
-    if cfg.tasks.ids is None:
-        rng = np.random.default_rng(derive_seed(cfg.seed, "task-order"))
-        ids = [ids[i] for i in rng.permutation(len(ids))]
-    ids = ids[: cfg.tasks.n] if cfg.tasks.n is not None else ids
-    require_train(ids)
-    return ids
-
-
-SEARCH_DEMO_TRIES = 20  # random rollouts per task when demonstrations come from search
-
-
-def collect_demos(cfg: TrainConfig, env: TrainEnv, order: list[str], n: int, featuriser: Featuriser,
-                  prefix_every: int, phase: Phase = _quiet) -> list[Trajectory]:  # fmt: skip
-    """The expert's demonstrations on the first `n` tasks of the order (one episode each).
-
-    A site without an expert is bootstrapped from search, as Agent Q bootstraps its base policy:
-    up to `SEARCH_DEMO_TRIES` random rollouts per task, and the first the evaluator accepts is the
-    task's demonstration (tasks none of them solves give none; train tasks only, as always).
-    """
-    if n > len(order):
-        raise ValueError(f"{n} demonstrations asked for, but only {len(order)} train tasks are selected")
-    if not env.has_expert:
-        return _search_demos(cfg, env, order[:n], featuriser, prefix_every, phase)
-    advance = phase(f"expert demonstrations ({n})", n)
-    out = []
-    for i, task_id in enumerate(order[:n]):
-        out.append(env.run(task_id, derive_seed(cfg.seed, "demo", i), env.expert_choice, featuriser, prefix_every))
-        advance(1)
-    return out
-
-
-def _search_demos(cfg: TrainConfig, env: TrainEnv, tasks: list[str], featuriser: Featuriser, prefix_every: int,
-                  phase: Phase) -> list[Trajectory]:  # fmt: skip
-    advance = phase(f"demonstrations from search ({len(tasks)} tasks x <= {SEARCH_DEMO_TRIES} random rollouts)", len(tasks))
-    out = []
-    for i, task_id in enumerate(tasks):
-        for attempt in range(SEARCH_DEMO_TRIES):
-            choose = UniformChoice(np.random.default_rng(derive_seed(cfg.seed, "demo", i, "search", attempt)))
-            trajectory = env.run(task_id, derive_seed(cfg.seed, "demo", i), choose, featuriser, prefix_every)
-            if trajectory.success:
-                out.append(trajectory)
-                break
-        advance(1)
-    return out
-
-
 def _fresh(kind: str, cfg: TrainConfig, stage: str) -> nn.Module:
     torch.manual_seed(derive_seed(cfg.seed, stage, kind, "init"))
     return make_model(kind, cfg.features.buckets, cfg.model)  # type: ignore[arg-type]
 
 
 def _fit(kind: str, model: nn.Module, data: list[Any], cfg: TrainConfig, stage: BaseStage | RFTStage,
-         phase: Phase, label: str = "") -> FitReport:  # fmt: skip
+         phase: Phase, label: str = "", validation: list[DecisionExample] | None = None) -> FitReport:  # fmt: skip
+    """Train `model` with the stage's fit settings; policy and critic keep the best epoch on
+    `validation` (held-out decisions) when given."""
     fit = getattr(stage.fit, kind)
     advance = phase(f"train {kind}{label} ({len(data)} examples)", fit.epochs * len(data))
-    trainer = {"policy": fit_policy, "critic": fit_critic, "judge": fit_judge}[kind]
-    return trainer(model, data, fit, derive_seed(cfg.seed, stage.name, kind, label, "fit"), advance)  # type: ignore[operator]
+    seed = derive_seed(cfg.seed, stage.name, kind, label, "fit")
+    if kind == "judge":
+        return fit_judge(model, data, fit, seed, advance)  # type: ignore[arg-type]
+    trainer = fit_policy if kind == "policy" else fit_critic
+    return trainer(model, data, fit, seed, advance, validation or ())  # type: ignore[arg-type]
 
 
 def _decisions(trajectories: list[Trajectory]) -> list[DecisionExample]:
@@ -156,10 +103,23 @@ def sample_episodes(cfg: TrainConfig, env: TrainEnv, model: CandidateModel, task
     return out
 
 
-def _judge(cfg: TrainConfig, stage: BaseStage | RFTStage, outcomes: list[OutcomeExample], phase: Phase) -> tuple[nn.Module, dict[str, Any]]:
-    judge = _fresh("judge", cfg, stage.name)
-    report = _fit("judge", judge, outcomes, cfg, stage, phase)
-    return judge, {"fit": report.as_dict(), "train_quality": judge_quality(judge, outcomes)}  # type: ignore[arg-type]
+def _judge(cfg: TrainConfig, stage: BaseStage | RFTStage, outcomes: list[OutcomeExample], env: TrainEnv,
+           policy: nn.Module, critic: nn.Module, phase: Phase) -> tuple[nn.Module, dict[str, Any]]:  # fmt: skip
+    """A fresh judge fitted on `outcomes`, then hardened against search with `policy` and `critic`."""
+    reports: list[dict[str, Any]] = []
+
+    def refit(data: list[OutcomeExample]) -> nn.Module:
+        judge = _fresh("judge", cfg, stage.name)
+        reports.append({**_fit("judge", judge, data, cfg, stage, phase).as_dict(), "train_quality": judge_quality(judge, data)})  # type: ignore[arg-type]
+        return judge
+
+    judge, hardening = harden_judge(cfg, stage.name, env, policy, critic, outcomes, refit, phase)
+    return judge, {"fit": reports[-1], "hardening": hardening}
+
+
+def held_out_notes(policy: nn.Module, held: list[Trajectory]) -> dict[str, Any]:
+    """The policy on the held-out tasks' expert states: entropy, pi(expert action), top-1 agreement."""
+    return policy_diagnostics(policy, _decisions(held))  # type: ignore[arg-type]
 
 
 def run_base(cfg: TrainConfig, stage: BaseStage, env: TrainEnv, phase: Phase = _quiet) -> StageResult:
@@ -167,21 +127,23 @@ def run_base(cfg: TrainConfig, stage: BaseStage, env: TrainEnv, phase: Phase = _
     featuriser = Featuriser(cfg.features)
     order = task_order(cfg, env)
     demos = collect_demos(cfg, env, order, stage.demos, featuriser, stage.prefix_every, phase)
-    decisions = _decisions(demos)
+    held = validation_demos(cfg, env, featuriser, phase)
+    decisions, validation = _decisions(demos), _decisions(held)
     policy = _fresh("policy", cfg, stage.name)
-    policy_report = _fit("policy", policy, decisions, cfg, stage, phase)
+    policy_report = _fit("policy", policy, decisions, cfg, stage, phase, validation=validation)
     critic = _fresh("critic", cfg, stage.name)
-    critic_report = _fit("critic", critic, decisions, cfg, stage, phase)
+    critic_report = _fit("critic", critic, decisions, cfg, stage, phase, validation=validation)
     scorer = CandidateModel(policy, cfg.features)  # type: ignore[arg-type]
     tasks = [order[i % len(order)] for i in range(stage.judge_rollouts)]
     rollouts = _rollouts(cfg, env, scorer, tasks, 1, 1.0, featuriser, stage.prefix_every, (stage.name, "judge"),
                          phase, f"policy rollouts for the judge ({len(tasks)})")  # fmt: skip
-    judge, judge_notes = _judge(cfg, stage, _outcomes(demos) + _outcomes(rollouts), phase)
+    judge, judge_notes = _judge(cfg, stage, _outcomes(demos) + _outcomes(rollouts), env, policy, critic, phase)
     notes = {
         "demos": len(demos), "demo_success": sum(t.success for t in demos), "decisions": len(decisions),
         "missed_expert_actions": sum(t.missed for t in demos), "policy": policy_report.as_dict(),
         "critic": critic_report.as_dict(), "judge": judge_notes,
-        "rollout_success": _rate(rollouts),
+        "rollout_success": _rate(rollouts), "held_out_tasks": len(held),
+        "held_out_expert_states": held_out_notes(policy, held),
     }  # fmt: skip
     return StageResult({"policy": policy, "critic": critic, "judge": judge}, notes)
 
@@ -207,6 +169,8 @@ def run_rft(cfg: TrainConfig, stage: RFTStage, init_dir: Path, env: TrainEnv, ph
     featuriser = Featuriser(cfg.features)
     order = task_order(cfg, env)
     policy, _ = load(init_dir, "policy")
+    held = validation_demos(cfg, env, featuriser, phase)
+    before_notes = held_out_notes(policy, held)
     demos: list[Trajectory] = []
     init_stage = cfg.stage(stage.init)
     if stage.keep_demos and isinstance(init_stage, BaseStage):
@@ -233,12 +197,13 @@ def run_rft(cfg: TrainConfig, stage: RFTStage, init_dir: Path, env: TrainEnv, ph
         explored += batch
         successes = _dedupe(successes + [t for t in batch if t.success])
         data = _decisions(demos) + _decisions(successes)
-        report = _fit("policy", policy, data, cfg, stage, phase, f" round {r + 1}")
+        report = _fit("policy", policy, data, cfg, stage, phase, f" round {r + 1}", _decisions(held))
         rounds.append({"explore": _rate(batch), "env_steps": env.steps - before, "successes_kept": len(successes), "policy": report.as_dict()})
     good = demos + successes
     critic = _fresh("critic", cfg, stage.name)
-    critic_report = _fit("critic", critic, _decisions(good), cfg, stage, phase)
-    judge, judge_notes = _judge(cfg, stage, _outcomes(demos) + _outcomes(explored), phase)
+    critic_report = _fit("critic", critic, _decisions(good), cfg, stage, phase, validation=_decisions(held))
+    judge, judge_notes = _judge(cfg, stage, _outcomes(demos) + _outcomes(explored), env, policy, critic, phase)
     notes = {"init": stage.init, "demos": len(demos), "rounds": rounds, "critic": critic_report.as_dict(),
-             "judge": judge_notes, "collection_env_steps": collection_steps}  # fmt: skip
+             "judge": judge_notes, "collection_env_steps": collection_steps,
+             "held_out_expert_states": {"before": before_notes, "after": held_out_notes(policy, held)}}  # fmt: skip
     return StageResult({"policy": policy, "critic": critic, "judge": judge}, notes)

@@ -3,15 +3,19 @@
 ``python -m agentq.learn.table --train DIR --run RUN [--out FOLDER]`` writes, into FOLDER (default RUN):
 
 * ``learning_table.md``: one row per stage (base, RFT, outcome DPO, step DPO with MCTS Q only,
-  Agent Q) with success without search and inside MCTS (Wilson 95% CI), the env steps spent
-  collecting the stage's training data and the paper's OpenTable numbers; then the random floor
-  and the privileged expert ceiling; then the paired McNemar tests and the share of search's
-  success that the Agent Q policy keeps without search.
-* ``learning_per_iteration.png``: success per iteration (0 = the init stage) with and without search.
+  Agent Q) with success without search (sampled at temperature 1 and greedily) and inside MCTS
+  (Wilson 95% CI), the precision of the learned judge on the pages that search judged (measured
+  in the evaluation, and on held-out train tasks at training), the share of the stage's step pairs
+  whose chosen action makes progress, the env steps spent collecting the stage's training data and
+  the paper's OpenTable numbers; then the random floor and the privileged expert ceiling; then the
+  paired McNemar tests and the share of search's success that the Agent Q policy keeps without search.
+* ``learning_per_iteration.png``: the learning curve: success against the collection env steps
+  spent so far (0 = the init stage), per iterated stage, with and without search.
 * ``learning_table.json``: the same data, machine-readable.
 
-Evaluation agents are named ``<unit>`` (the unit's policy alone) and ``<unit>_mcts`` (its policy,
-critic and judge inside MCTS), plus ``random`` and ``expert``; missing agents are skipped.
+Evaluation agents are named ``<unit>`` (the unit's policy alone, temperature 1), ``<unit>_greedy``
+(temperature 0.01) and ``<unit>_mcts`` (its policy, critic and judge inside MCTS), plus ``random``
+and ``expert``; missing agents are skipped.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ STAGE_FILE = "stage.json"
 SUMMARY_FILE = "summary.json"
 TABLE_MD, TABLE_JSON, ITERATION_PNG = "learning_table.md", "learning_table.json", "learning_per_iteration.png"
 MCTS = "_mcts"
+GREEDY = "_greedy"
 DASH = "—"
 
 # (unit, label, paper success % without search, paper success % with MCTS): Agent Q, OpenTable.
@@ -51,7 +56,7 @@ LABELS = {unit: label for unit, label, _, _ in STAGES}
 BASELINES = (("random", "random (floor)"), ("expert", "expert (ceiling, privileged)"))
 COMPARISONS = (
     ("agentq", "base"), ("agentq", "rft"), ("agentq", "outcome_dpo"), ("agentq", "step_dpo_q_only"),
-    ("agentq_mcts", "agentq"),
+    ("agentq_mcts", "agentq"), ("agentq_greedy", "base_greedy"), ("agentq_mcts", "base_mcts"),
 )  # fmt: skip
 ITERATED = ("agentq", "step_dpo_q_only", "outcome_dpo")  # the first is the main series of the plot
 PAPER_KEPT_PCT, EXACT_KEPT_PCT = 86.0, 87.0
@@ -105,6 +110,7 @@ class SummaryGroup(_Read):
     ci_low: float | None = None
     ci_high: float | None = None
     privileged: dict[str, bool] = Field(default_factory=dict)
+    quality: dict[str, Any] = Field(default_factory=dict)
 
 
 class PairedSide(_Read):
@@ -206,7 +212,11 @@ class TableRow(_Out):
     label: str
     kind: Literal["stage", "baseline"]
     no_search: Rate | None = None
+    greedy: Rate | None = None
     mcts: Rate | None = None
+    search_judge_precision: float | None = None  # the MCTS agent's learned judge, on the pages search judged
+    held_out_judge_precision: float | None = None  # the same, measured at training on held-out train tasks
+    chosen_makes_progress: float | None = None  # share of the stage's step pairs (last iteration)
     env_steps: int | None = None
     paper_no_search_pct: float | None = None
     paper_mcts_pct: float | None = None
@@ -238,6 +248,7 @@ class Kept(_Out):
 class IterationPoint(_Out):
     iteration: int
     unit: str
+    env_steps: int | None = None  # collection env steps spent up to and including this iteration
     no_search: Rate | None = None
     mcts: Rate | None = None
 
@@ -297,14 +308,27 @@ def env_steps(unit: str, record: StageRecord | None) -> int | None:
     return 0 if unit == "base" else None
 
 
+def _note(record: StageRecord | None, *path: str) -> Any:
+    """A value deep in a stage's notes (None where any step is missing)."""
+    value: Any = record.notes.model_dump() if record is not None else None
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
 def _stage_rows(records: dict[str, StageRecord], groups: dict[str, SummaryGroup]) -> list[TableRow]:
     rows = []
     for unit, label, paper, paper_mcts in STAGES:
-        plain, mcts = _rate(groups, unit), _rate(groups, unit + MCTS)
-        if plain is None and mcts is None:
+        plain, greedy, mcts = _rate(groups, unit), _rate(groups, unit + GREEDY), _rate(groups, unit + MCTS)
+        if plain is None and mcts is None and greedy is None:
             continue
-        rows.append(TableRow(key=unit, label=label, kind="stage", no_search=plain, mcts=mcts,
-                             env_steps=env_steps(unit, records.get(unit)), paper_no_search_pct=paper,
+        searched = groups.get(unit + MCTS)
+        record = records.get(unit)
+        rows.append(TableRow(key=unit, label=label, kind="stage", no_search=plain, greedy=greedy, mcts=mcts,
+                             search_judge_precision=searched.quality.get("search_judge_precision") if searched else None,
+                             held_out_judge_precision=_note(record, "judge", "hardening", "held_out", "search_judge_precision"),
+                             chosen_makes_progress=_note(record, "collection", "chosen_makes_progress"),
+                             env_steps=env_steps(unit, record), paper_no_search_pct=paper,
                              paper_mcts_pct=paper_mcts))  # fmt: skip
     for agent, label in BASELINES:
         rate = _rate(groups, agent)
@@ -348,13 +372,17 @@ def _series(stage: str, records: dict[str, StageRecord], groups: dict[str, Summa
         iters.add(last)
     first = records.get(f"{stage}_iter1")
     init = (first.notes.init if first else None) or "base"
-    points = [IterationPoint(iteration=0, unit=init, no_search=_rate(groups, init), mcts=_rate(groups, init + MCTS))]
+    points = [IterationPoint(iteration=0, unit=init, env_steps=0, no_search=_rate(groups, init),
+                             mcts=_rate(groups, init + MCTS))]  # fmt: skip
+    spent: int | None = 0
     for i in sorted(iters):
         unit = f"{stage}_iter{i}"
         fallback = stage if i == last else unit
         plain = _rate(groups, unit) or _rate(groups, fallback)
         mcts = _rate(groups, unit + MCTS) or _rate(groups, fallback + MCTS)
-        points.append(IterationPoint(iteration=i, unit=unit, no_search=plain, mcts=mcts))
+        steps = records[unit].notes.collection_env_steps if unit in records else None
+        spent = spent + steps if spent is not None and steps is not None else None
+        points.append(IterationPoint(iteration=i, unit=unit, env_steps=spent, no_search=plain, mcts=mcts))
     points = [p for p in points if p.no_search or p.mcts]
     if not any(p.iteration > 0 for p in points):
         return None
@@ -379,6 +407,10 @@ def build_table(train_dir: Path | str, run_dir: Path | str) -> LearningTable:
 
 def _pct(x: float | None) -> str:
     return DASH if x is None else f"{x:.1f}"
+
+
+def _frac(x: float | None) -> str:
+    return DASH if x is None else f"{100 * x:.1f}"
 
 
 def _cell(rate: Rate | None) -> str:
@@ -406,10 +438,12 @@ def _kept_line(k: Kept) -> str:
 def _iteration_lines(series: list[IterationSeries]) -> list[str]:
     if not series:
         return []
-    lines = ["", "## Per iteration", "", "| stage | iteration | unit | no search % [95% CI] | MCTS % [95% CI] |",
-             "|---|---:|---|---|---|"]  # fmt: skip
+    lines = ["", "## Learning curve (per iteration)", "",
+             "| stage | iteration | unit | collection env steps | no search % [95% CI] | MCTS % [95% CI] |",
+             "|---|---:|---|---:|---|---|"]  # fmt: skip
     for s in series:
-        lines += [f"| {s.stage} | {p.iteration} | {_unit(p)} | {_cell(p.no_search)} | {_cell(p.mcts)} |" for p in s.points]
+        lines += [f"| {s.stage} | {p.iteration} | {_unit(p)} | {_steps(p.env_steps)} | {_cell(p.no_search)} | {_cell(p.mcts)} |"
+                  for p in s.points]  # fmt: skip
     return lines
 
 
@@ -429,13 +463,20 @@ def render_markdown(table: LearningTable) -> str:
         "Training used the environment's reward (the evaluator's verdict) on train tasks only. Agents with a "
         f"privileged component in this evaluation: {', '.join(table.privileged_agents) or 'none'}; every other "
         "row's policy, critic and judge are the learned, non-privileged models.", "",
-        "| stage | success, no search % [95% CI] | success, MCTS % [95% CI] | env steps (training data) "
+        "No search: the policy alone, sampled at temperature 1 and greedily (T = 0.01). Judge precision: "
+        "the MCTS agent's learned judge on every page its search judged, against the environment's reward "
+        "(evaluation; in brackets: the same on held-out train tasks at training). Pairs: share of the "
+        "stage's step pairs whose chosen action makes progress (the oracle's measure, training only).", "",
+        "| stage | no search, T = 1 % [95% CI] | no search, greedy % [95% CI] | MCTS % [95% CI] "
+        "| judge precision % (held-out) | pairs chosen progress % | env steps (training data) "
         "| paper, no search % | paper, MCTS % |",
-        "|---|---|---|---:|---:|---:|",
+        "|---|---|---|---|---|---:|---:|---:|---:|",
     ]  # fmt: skip
     for r in table.rows:
         steps = _steps(r.env_steps) if r.kind == "stage" else DASH
-        lines.append(f"| {r.label} | {_cell(r.no_search)} | {_cell(r.mcts)} | {steps} | "
+        precision = f"{_frac(r.search_judge_precision)} ({_frac(r.held_out_judge_precision)})" if r.kind == "stage" else DASH
+        lines.append(f"| {r.label} | {_cell(r.no_search)} | {_cell(r.greedy)} | {_cell(r.mcts)} | {precision} | "
+                     f"{_frac(r.chosen_makes_progress)} | {steps} | "
                      f"{_pct(r.paper_no_search_pct)} | {_pct(r.paper_mcts_pct)} |")  # fmt: skip
     tests = [_comparison_line(c) for c in table.comparisons] + ([_kept_line(table.kept)] if table.kept else [])
     if tests:
@@ -447,10 +488,10 @@ def render_markdown(table: LearningTable) -> str:
 # ---------------------------------------------------------------------------- plot
 
 
-def _errorbar(ax: Any, points: list[tuple[int, Rate]], offset: float, **style: Any) -> None:
+def _errorbar(ax: Any, points: list[tuple[float, Rate]], offset: float, **style: Any) -> None:
     if not points:
         return
-    xs = [i + offset for i, _ in points]
+    xs = [i * (1 + offset) for i, _ in points]
     ys = [100 * r.success_rate for _, r in points]
     low = [100 * (r.success_rate - r.ci_low) for _, r in points]
     high = [100 * (r.ci_high - r.success_rate) for _, r in points]
@@ -458,13 +499,14 @@ def _errorbar(ax: Any, points: list[tuple[int, Rate]], offset: float, **style: A
 
 
 def _plot_series(ax: Any, s: IterationSeries, main: bool, colours: tuple[str, str], offset: float) -> None:
-    plain = [(p.iteration, p.no_search) for p in s.points if p.no_search]
-    mcts = [(p.iteration, p.mcts) for p in s.points if p.mcts]
+    x = {p.iteration: (p.env_steps if p.env_steps is not None else p.iteration) / 1000 for p in s.points}
+    plain = [(x[p.iteration], p.no_search) for p in s.points if p.no_search]
+    mcts = [(x[p.iteration], p.mcts) for p in s.points if p.mcts]
     plain, mcts = ([] if all(i == 0 for i, _ in line) else line for line in (plain, mcts))  # no lone init point
     width, size = (2.0, 6) if main else (1.0, 3)
     label = LABELS.get(s.stage, s.stage)
     _errorbar(ax, plain, offset, color=colours[0], linewidth=width, markersize=size, label=f"{label}, no search")
-    _errorbar(ax, mcts, offset + 0.04, color=colours[1], linewidth=width, markersize=size,
+    _errorbar(ax, mcts, offset + 0.01, color=colours[1], linewidth=width, markersize=size,
               linestyle="-" if main else "--", label=f"{label} + MCTS")  # fmt: skip
 
 
@@ -473,16 +515,15 @@ def plot_iterations(table: LearningTable, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     colours = {"agentq": ("C0", "C1"), "step_dpo_q_only": ("C2", "C3"), "outcome_dpo": ("C4", "C5")}
     for n, s in enumerate(table.series):
-        _plot_series(ax, s, s.stage == ITERATED[0], colours.get(s.stage, ("C6", "C7")), 0.08 * n)
+        _plot_series(ax, s, s.stage == ITERATED[0], colours.get(s.stage, ("C6", "C7")), 0.02 * n)
     for r in table.rows:
         if r.kind == "baseline" and r.no_search is not None:
             ax.axhline(100 * r.no_search.success_rate, color="grey", linestyle=":", linewidth=1, label=r.label)
     if not table.series:
         ax.text(0.5, 0.5, "no iteration was evaluated", ha="center", va="center", transform=ax.transAxes)
     inits = sorted({s.init for s in table.series}) or ["base"]
-    ax.set(xlabel=f"iteration (0 = {', '.join(inits)})", ylabel="success (%)", ylim=(-2, 102),
-           title="Success per Agent Q iteration (Wilson 95% CI)")  # fmt: skip
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set(xlabel=f"collection env steps, thousands (0 = {', '.join(inits)})", ylabel="success (%)", ylim=(-2, 102),
+           title="Learning curve: success against collection env steps (Wilson 95% CI)")  # fmt: skip
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(alpha=0.3)

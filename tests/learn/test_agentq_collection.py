@@ -34,7 +34,7 @@ def _config():
     fit = {"policy": {"epochs": 30}, "critic": {"epochs": 30}, "judge": {"epochs": 1}}
     return train_config_from_dict({
         "name": "collect", "seed": 0, "features": {"buckets": 4096}, "model": {"dim": 16, "hidden": 32},
-        "tasks": {"ids": TASKS},
+        "tasks": {"ids": TASKS, "holdout": 0}, "judge_hardening": {"rounds": 0},
         "stages": [{"name": "base", "kind": "base", "demos": 3, "judge_rollouts": 0, "prefix_every": 0, "fit": fit}],
     }, "<collect>")  # fmt: skip
 

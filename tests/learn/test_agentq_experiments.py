@@ -18,7 +18,9 @@ SMALLER = [
     "stages.base.demos=8", "stages.base.judge_rollouts=8", "stages.base.fit.policy.epochs=2",
     "stages.base.fit.critic.epochs=1", "stages.base.fit.judge.epochs=1", "stages.agentq.env_steps=1500",
     "stages.agentq.planner.simulations=6", "stages.agentq.planner.max_env_steps=12",
-    "stages.agentq.planner.theta=0.1", "tasks.n=12",
+    "stages.agentq.planner.theta=0.1", "tasks.n=12", "tasks.holdout=4", "judge_hardening.rounds=1",
+    "judge_hardening.tasks=3", "judge_hardening.measure_tasks=3", "judge_hardening.planner.episode_env_steps=60",
+    "stages.base.fit.policy.patience=1", "stages.agentq.fit.policy.epochs=2",
 ]  # fmt: skip
 
 
@@ -31,6 +33,13 @@ def test_quick_config_smaller_writes_base_and_final_that_run_as_learned_componen
     assert (out / "checkpoints" / "base" / "policy.safetensors").is_file()
     notes = outcome.stages["agentq_iter1"]["notes"]
     assert 1499 <= notes["collection_env_steps"] <= 1500 and notes["collection"]["pairs"] > 0
+    assert 0.0 <= notes["collection"]["chosen_makes_progress"] <= 1.0 and notes["collection"]["pairs_per_env_step"] > 0
+    assert notes["policy"]["anchor_decisions"] > 0 and "after" in notes["policy"]["held_out_expert_states"]
+    base = outcome.stages["base"]["notes"]
+    assert base["held_out_tasks"] == 4 and base["policy"]["best_epoch"] is not None
+    for unit in ("base", "agentq_iter1"):  # the judge measured where it is used: search on held-out train tasks
+        hardening = outcome.stages[unit]["notes"]["judge"]["hardening"]
+        assert hardening["held_out"]["episodes"] == 3 and 1 <= len(hardening["rounds"]) <= 2
     pairs = (out / "data" / "agentq_iter1" / "pairs.jsonl").read_text().splitlines()
     trl = (out / "data" / "agentq_iter1" / "dpo_standard.jsonl").read_text().splitlines()
     assert len(pairs) == len(trl) == notes["collection"]["pairs"]

@@ -29,7 +29,7 @@ def _data(**changes: Any) -> dict[str, Any]:
     quick = {"policy": {"epochs": 1}, "critic": {"epochs": 1}, "judge": {"epochs": 1}}
     data: dict[str, Any] = {
         "name": "agentq-tiny", "seed": 0, "features": {"buckets": 4096}, "model": {"dim": 16, "hidden": 32},
-        "tasks": {"ids": TASKS},
+        "tasks": {"ids": TASKS, "holdout": 0}, "judge_hardening": {"rounds": 0},
         "stages": [
             {"name": "base", "kind": "base", "demos": 3, "judge_rollouts": 2, "prefix_every": 0, "fit": strong},
             {"name": "agentq", "kind": "agentq", "init": "base", "iterations": 2, "env_steps": AGENTQ_STEPS,

@@ -215,3 +215,20 @@ def test_a_valid_preference_example_is_kept_as_given():
     ex = PreferenceExample((_decision(STATE_B, CANDS_B, 0),), (_decision(STATE_B, CANDS_B, 1),), -0.25, -3.5, "train-7")
     assert (ex.ref_chosen, ex.ref_rejected, ex.task_id) == (-0.25, -3.5, "train-7")
     assert decision_batch(list(ex.chosen)).targets.tolist() == [0]
+
+
+def test_the_behaviour_cloning_anchor_keeps_the_demonstrated_action_likely():
+    demo = _decision(STATE_A, CANDS_A, 1)  # the demonstration took candidate 1 at state A
+    pairs = [PreferenceExample((_decision(STATE_A, CANDS_A, 2),), (_decision(STATE_A, CANDS_A, 1),), -LN2, -LN2)]
+    cfg = FitConfig(epochs=30, batch_size=1, lr=0.05)
+
+    def p_demo(anchor_weight: float) -> float:
+        model = _model(3)
+        fit_dpo(model, pairs, cfg, beta=0.5, seed=0, anchor=[demo], anchor_weight=anchor_weight)
+        with torch.inference_mode():
+            batch = decision_batch([demo])
+            logits = model(*batch.inputs())
+        return float(torch.softmax(logits, 0)[1])
+
+    assert p_demo(0.0) < 0.05  # plain DPO pushes the rejected (demonstrated) action away
+    assert p_demo(2.0) > 5 * p_demo(0.0)  # the anchor holds it up

@@ -149,3 +149,18 @@ def test_a_checkpoint_of_the_wrong_kind_is_refused(tmp_path):
     (tmp_path / "critic.json").write_text(json.dumps(meta))
     with pytest.raises(CheckpointError, match="content hash does not match"):
         checkpoint.load(tmp_path, "critic")
+
+
+def test_early_stopping_keeps_the_best_validation_epoch_and_stops_after_patience():
+    from agentq.learn.fitting import policy_log_likelihood
+
+    train = _examples()
+    contrary = [DecisionExample(e.state, e.candidates, (e.target + 1) % len(e.candidates)) for e in train]
+    torch.manual_seed(0)
+    model = make_model("policy", FEATURES.buckets, MODEL)
+    report = fit_policy(model, train, FitConfig(epochs=60, batch_size=3, lr=0.03, patience=2), seed=0, validation=contrary)
+    assert report.validation is not None and report.epochs < 60  # fitting the train targets hurts these: it stops
+    assert report.best_epoch == 1 + report.validation.index(max(report.validation))
+    assert report.epochs == report.best_epoch + 2
+    with torch.inference_mode():
+        assert abs(policy_log_likelihood(model, contrary) - max(report.validation)) < 1e-5  # the best epoch's weights

@@ -57,7 +57,9 @@ def train(tmp_path: Path) -> Path:
     _stage(out, "outcome_dpo", {"iteration": 1, "init": "rft", "collection_env_steps": 500},
            copy_of="outcome_dpo_iter1", iterations=1, collection_env_steps=500)  # fmt: skip
     _stage(out, "agentq_iter1", {"iteration": 1, "init": "rft", "collection_env_steps": 3000, "collection": {}})
-    iter2 = {"iteration": 2, "init": "agentq_iter1", "collection_env_steps": 2500}
+    iter2 = {"iteration": 2, "init": "agentq_iter1", "collection_env_steps": 2500,
+             "judge": {"hardening": {"held_out": {"search_judge_precision": 0.8}}},
+             "collection": {"chosen_makes_progress": 0.7}}  # fmt: skip
     _stage(out, "agentq_iter2", iter2)
     _stage(out, "agentq", iter2, copy_of="agentq_iter2", iterations=2, collection_env_steps=5500)
     _stage(out, "final", iter2, copy_of="agentq", iterations=2, collection_env_steps=5500)
@@ -86,7 +88,8 @@ def test_rows_in_paper_order_with_values(train: Path, tmp_path: Path) -> None:
 def test_paired_comparisons_oriented_and_kept_share(train: Path, tmp_path: Path) -> None:
     table = build_table(train, _run(tmp_path, FULL))
     pairs = {(c.a, c.b): c for c in table.comparisons}
-    assert list(pairs) == [("agentq", "base"), ("agentq", "rft"), ("agentq", "outcome_dpo"), ("agentq_mcts", "agentq")]
+    assert list(pairs) == [("agentq", "base"), ("agentq", "rft"), ("agentq", "outcome_dpo"), ("agentq_mcts", "agentq"),
+                           ("agentq_mcts", "base_mcts")]
     vs_base = pairs["agentq", "base"]  # summary.json lists base first; the table turns it round
     assert (vs_base.successes_a, vs_base.successes_b, vs_base.only_a, vs_base.only_b) == (13, 4, 9, 0)
     assert vs_base.tasks == 20 and vs_base.p_value == pytest.approx(0.00390625)
@@ -102,9 +105,10 @@ def test_paired_comparisons_oriented_and_kept_share(train: Path, tmp_path: Path)
 def test_markdown_rows(train: Path, tmp_path: Path) -> None:
     lines = render_markdown(build_table(train, _run(tmp_path, FULL))).splitlines()
     rows = [line for line in lines if line.startswith("| ") and "---" not in line]
-    assert rows[1] == "| base (behaviour cloning) | 20.0 [8.1, 41.6] (4/20) | 30.0 [14.5, 51.9] (6/20) | 0 | 18.6 | — |"
-    assert rows[4] == "| Agent Q | 65.0 [43.3, 81.9] (13/20) | 80.0 [58.4, 91.9] (16/20) | 5,500 | 81.7 | 95.4 |"
-    assert rows[5] == "| random (floor) | 10.0 [2.8, 30.1] (2/20) | — | — | — | — |"
+    assert rows[1] == "| base (behaviour cloning) | 20.0 [8.1, 41.6] (4/20) | — | 30.0 [14.5, 51.9] (6/20) | — (—) | — | 0 | 18.6 | — |"
+    assert rows[4] == ("| Agent Q | 65.0 [43.3, 81.9] (13/20) | — | 80.0 [58.4, 91.9] (16/20) | — (80.0) | 70.0 | 5,500 "
+                       "| 81.7 | 95.4 |")  # fmt: skip
+    assert rows[5] == "| random (floor) | 10.0 [2.8, 30.1] (2/20) | — | — | — | — | — | — | — |"
     assert rows[6].startswith("| expert (ceiling, privileged) | 100.0 [")
     assert "Agents with a privileged component in this evaluation: expert;" in "\n".join(lines)
 
@@ -120,8 +124,9 @@ def test_iterations_from_init_with_fallback_to_plain_stage(train: Path, tmp_path
     assert [p.mcts.successes for p in agentq.points] == [12, 14, 16]
     assert [p.no_search.successes for p in series["outcome_dpo"].points] == [8, 10]
     text = render_markdown(table)
-    assert "| agentq | 2 | agentq_iter2 (evaluated as agentq) | 65.0 [43.3, 81.9] (13/20) |" in text
-    assert "| agentq | 1 | agentq_iter1 | 55.0 [34.2, 74.2] (11/20) | 70.0 [48.1, 85.5] (14/20) |" in text
+    assert "| agentq | 2 | agentq_iter2 (evaluated as agentq) | 5,500 | 65.0 [43.3, 81.9] (13/20) |" in text
+    assert "| agentq | 1 | agentq_iter1 | 3,000 | 55.0 [34.2, 74.2] (11/20) | 70.0 [48.1, 85.5] (14/20) |" in text
+    assert [p.env_steps for p in agentq.points] == [0, 3000, 5500]  # the learning curve's x: collection env steps
 
 
 def test_missing_agents_are_skipped(train: Path, tmp_path: Path) -> None:

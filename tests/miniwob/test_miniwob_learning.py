@@ -20,7 +20,8 @@ def test_search_bootstrapped_base_stage_trains_and_its_policy_runs(tmp_path, min
     fit = {"policy": {"epochs": 2}, "critic": {"epochs": 2}, "judge": {"epochs": 2}}
     cfg = train_config_from_dict({
         "name": "tiny_miniwob", "seed": 0, "env": {"name": "miniwob", "max_steps": 6},
-        "tasks": {"split": "train", "ids": ["train-navigate-tree.0", "train-click-scroll-list.1"]},
+        "tasks": {"split": "train", "ids": ["train-navigate-tree.0", "train-click-scroll-list.1"], "holdout": 0},
+        "judge_hardening": {"rounds": 0},
         "features": {"buckets": 4096}, "model": {"dim": 8, "hidden": 16},
         "stages": [
             {"name": "base", "kind": "base", "demos": 2, "judge_rollouts": 1, "fit": fit},
