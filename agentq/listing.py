@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from agentq.agents.settings import COMPONENTS, KINDS, PRIVILEGED_KINDS, SETTINGS
+from agentq.components import registry
 from agentq.components.registry import KINDS as COMPONENT_KINDS
-from agentq.components.registry import REGISTRY
 from agentq.config.models import WORKERS, EnvConfig
 
 INDENT = "    "
@@ -80,7 +80,9 @@ def listing() -> str:
     for kind in COMPONENT_KINDS:
         out += ["", f"{kind.capitalize()} components (agents[].{kind}: {{name: ..., settings}}), "
                 f"or a class 'package.module:Class' (docs/components.md):"]  # fmt: skip
-        for name in sorted(REGISTRY[kind]):
-            entry = REGISTRY[kind][name]
-            out += [f"{INDENT}{name}: {entry.summary} ({_privilege(entry)})", *settings_lines(entry.params, INDENT * 2)]
+        table = registry.entries(kind)
+        for name in sorted(table):
+            entry, site = table[name], registry.provider(kind, name)
+            note = f"; provided by the {site} site, for its pages only" if site else ""
+            out += [f"{INDENT}{name}: {entry.summary} ({_privilege(entry)}{note})", *settings_lines(entry.params, INDENT * 2)]
     return "\n".join(out) + "\n"

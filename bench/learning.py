@@ -26,7 +26,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agentq.components.learned.policy import LearnedPolicy  # noqa: E402
-from agentq.components.policies import HeuristicPolicy  # noqa: E402
+from mock_sites.restaurant.heuristics.components import HeuristicPolicy  # noqa: E402
 from agentq.learn.checkpoint import save  # noqa: E402
 from agentq.learn.collect import TrainEnv  # noqa: E402
 from agentq.learn.config import CollectionPlanner, load_train_config  # noqa: E402

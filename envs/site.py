@@ -90,17 +90,23 @@ class ExperimentSite(Protocol):
     def make_env(self, backend: str, **kwargs: Any) -> Any:
         """Its gymnasium env on `backend`."""
 
-    def list_tasks(self, split: str) -> list[dict[str, str]]:
-        """Ids and difficulties of a frozen suite."""
+    def list_tasks(self, split: str, catalogue_seed: int = 0) -> list[dict[str, str]]:
+        """Ids and difficulties of a frozen suite; a ValueError when the suite is not on the
+        env's catalogue `catalogue_seed`."""
 
-    def generate_tasks(self, seed: int, n: int) -> list[dict[str, str]]:
-        """Ids and difficulties of `n` fresh tasks drawn with `seed`."""
+    def generate_tasks(self, seed: int, n: int, catalogue_seed: int = 0) -> list[dict[str, str]]:
+        """Ids and difficulties of `n` fresh tasks drawn with `seed` from catalogue `catalogue_seed`."""
 
     def task_by_id(self, task_id: str) -> Any:
-        """Any task by id."""
+        """Any task by id (the id alone names it, catalogue included: every process resolves it alike)."""
 
     def evaluate_state(self, state: Any) -> Evaluation:
         """The verdict on the episode an env snapshot holds (privileged)."""
 
+    def components(self) -> list[Any]:
+        """The components the site provides for its own pages (the agent side's registry entries,
+        e.g. hand-written heuristics); the registry builds them by name on this site only."""
+
     def unavailable_components(self) -> dict[tuple[str, str], str]:
-        """(kind, name) of components that cannot run on this site, with the reason."""
+        """(kind, name) of components that cannot run on this site, with the reason (those that
+        other sites provide among them)."""

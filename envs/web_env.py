@@ -128,11 +128,13 @@ class WebAgentEnv(gym.Env):
         super().reset(seed=seed)
         options = options or {}
         if "task" in options:
-            self.task = self.site.coerce_task(options["task"])
+            task = self.site.coerce_task(options["task"])
         elif "task_id" in options:
-            self.task = self.site.task_by_id(options["task_id"])
+            task = self.site.task_by_id(options["task_id"])
         else:
-            self.task = self._tasks[int(self.np_random.integers(len(self._tasks)))]
+            task = self._tasks[int(self.np_random.integers(len(self._tasks)))]
+        self._check_catalogue(task)
+        self.task = task
         self._episode_seed = int(seed) if seed is not None else int(self.np_random.integers(2**31))
         self.counters["resets"] += 1
         self._history, self._steps, self._dialogue = [], 0, []
@@ -328,6 +330,16 @@ class WebAgentEnv(gym.Env):
         out.extend(grammar.stop(a) for a in self.site.stop_answers())
         return list(dict.fromkeys(out))
 
+    def _check_catalogue(self, task: Any) -> None:
+        """A task drawn from another catalogue than the one this env serves is an error, not an
+        episode on restaurants that do not exist (tasks without a catalogue pass)."""
+        seed = getattr(task, "catalogue_seed", self.catalogue_seed)
+        if seed != self.catalogue_seed:
+            raise ValueError(
+                f"task {task.id!r} is drawn from catalogue {seed} but this env serves catalogue "
+                f"{self.catalogue_seed}: set env.catalogue_seed to {seed}"
+            )
+
     def snapshot(self) -> EnvState:
         """Capture the whole state: page, server session, typed values and the episode so far."""
         self.counters["snapshots"] += 1
@@ -344,7 +356,9 @@ class WebAgentEnv(gym.Env):
         """Bring back a snapshot (also one taken on the other backend); returns its observation."""
         self.counters["restores"] += 1
         if self.task is None or self.task.id != state.task_id:
-            self.task = state.task if state.task is not None else self.site.task_by_id(state.task_id)
+            task = state.task if state.task is not None else self.site.task_by_id(state.task_id)
+            self._check_catalogue(task)
+            self.task = task
             self.backend.open_session(self.site.initial_session(self.task, state.episode_seed))
         self._episode_seed = state.episode_seed
         self.backend.set_site_state(state.session, list(state.bookings))

@@ -78,13 +78,13 @@ class SiteWorker:
     # -- tasks -----------------------------------------------------------------------------
     @classmethod
     def list_tasks(cls, env: Any, split: str) -> list[dict]:
-        """Ids and difficulties of a frozen suite."""
-        return load_site(env.name).list_tasks(split)
+        """Ids and difficulties of a frozen suite (the site refuses a catalogue its suites are not on)."""
+        return load_site(env.name).list_tasks(split, catalogue_seed=env.catalogue_seed)
 
     @classmethod
     def generate_tasks(cls, env: Any, seed: int, n: int) -> list[dict]:
-        """Ids and difficulties of `n` tasks freshly generated with `seed`."""
-        return load_site(env.name).generate_tasks(seed, n)
+        """Ids and difficulties of `n` tasks freshly generated with `seed` on the env's catalogue."""
+        return load_site(env.name).generate_tasks(seed, n, catalogue_seed=env.catalogue_seed)
 
     # -- envs ------------------------------------------------------------------------------
     def _make(self, backend: str) -> Any:

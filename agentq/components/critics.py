@@ -2,42 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from typing import Any
 
-from agentq.components.heuristics import score_actions
 from agentq.components.noise import unit
 from agentq.components.privileged import expert_action, require_oracle
 
 Obs = dict[str, Any]
-DEFAULT_SCALE = 2.5
-
-
-def squash(scores: Sequence[float], scale: float) -> list[float]:
-    """Logistic map of heuristic scores into (0, 1)."""
-    out = []
-    for s in scores:
-        z = max(-60.0, min(60.0, s / scale))
-        out.append(1.0 / (1.0 + math.exp(-z)))
-    return out
-
-
-class HeuristicCritic:
-    """The hand-written solver's scores (:mod:`agentq.components.heuristics`) squashed into (0, 1).
-
-    Public text only, but written for this site: its top pick alone (critic_greedy with this
-    critic) solves nearly every task, so it measures the solver, not a learned self-critique.
-    """
-
-    name = "heuristic"
-    privileged = False
-
-    def __init__(self, scale: float = DEFAULT_SCALE) -> None:
-        self.scale = scale
-
-    def score(self, obs: Obs, candidates: list[str]) -> list[float]:
-        return squash(score_actions(obs, candidates), self.scale)
 
 
 class ExpertCritic:

@@ -1,7 +1,9 @@
 """Reading the observation text (and url, and action strings) into structured, cached records.
 
-Only public inputs are read here: the text tree the env renders, the page url and action strings.
-Every reader is memoised by its input string, since the planner shows the same pages many times.
+Only public inputs are read here, in the env's own formats (`envs.observation`'s text tree, the
+page url, `envs.actions`' grammar); nothing here knows a site. A site's own reader extends
+:class:`PageReader` through its hooks, in the same single pass over the text. Every reader is
+memoised by its input string, since the planner shows the same pages many times.
 """
 
 from __future__ import annotations
@@ -10,24 +12,25 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 _DECODER = json.JSONDecoder()
 _ELEMENT_HEAD = re.compile(r"\[(\d+)\] (\w+) ")
-_TIME_LABEL = re.compile(r"(\d{1,2}):(\d{2}) ?([AaPp][Mm])")
-_SOLD_OUT = re.compile(r"(\d{1,2}:\d{2} [AP]M) \(sold out\)")
+TIME_LABEL = re.compile(r"(\d{1,2}):(\d{2}) ?([AaPp][Mm])")
 _ACTION = re.compile(r"(click|fill|select|goto|back|ask_user|stop)\((.*)\)", re.DOTALL)
 _ID_ARG = re.compile(r"\s*\[?(\d+)\]?\s*(?:,\s*(.*))?", re.DOTALL)
 GROUP_ROLES = frozenset({"form", "search", "dialog"})
-DETAIL_LABELS = frozenset(
-    {"Restaurant", "Date", "Time", "Party size", "Name", "Phone", "Email", "Seating preference", "Occasion",
-     "Special request", "Status"}
-)
+
+
+def fold(text: str | None) -> str:
+    """Whitespace-collapsed, case-folded text for comparisons."""
+    return " ".join((text or "").split()).casefold()
 
 
 def time_minutes(label: str) -> int | None:
     """'7:00 PM' -> 1140, '19:30' -> 1170 (None when the text is no time)."""
-    match = _TIME_LABEL.fullmatch(label.strip())
+    match = TIME_LABEL.fullmatch(label.strip())
     if match:
         hours, mins = int(match.group(1)) % 12, int(match.group(2))
         return (hours + (12 if match.group(3).lower() == "pm" else 0)) * 60 + mins
@@ -54,23 +57,6 @@ class Elem:
 
 
 @dataclass(slots=True)
-class Article:
-    """A result card (or the restaurant page itself): title, its link, the slots it shows."""
-
-    title: str = ""
-    link: int | None = None
-    meta: str = ""
-    slots: list[tuple[str, int | None]] = field(default_factory=list)  # (time label, link id or None = sold out)
-    no_tables: bool = False
-
-    def available(self) -> dict[str, int]:
-        return {label: eid for label, eid in self.slots if eid is not None}
-
-    def sold_out(self) -> set[str]:
-        return {label for label, eid in self.slots if eid is None}
-
-
-@dataclass(slots=True)
 class PageRead:
     """Everything read from one observation text."""
 
@@ -80,11 +66,8 @@ class PageRead:
     texts: list[str] = field(default_factory=list)
     elements: list[Elem] = field(default_factory=list)
     by_id: dict[int, Elem] = field(default_factory=dict)
-    articles: list[Article] = field(default_factory=list)  # result cards, in order
-    page_slots: Article = field(default_factory=Article)  # slots outside any card (restaurant page)
     flow: list[str] = field(default_factory=list)  # texts and element names inside lists, in order
     dialogue: list[tuple[str, str]] = field(default_factory=list)
-    _details: dict[str, str] | None = None
 
     def find(self, role: str, name: str) -> Elem | None:
         """The first enabled element with this role and (case-insensitive) name."""
@@ -94,21 +77,15 @@ class PageRead:
                 return element
         return None
 
-    def details(self) -> dict[str, str]:
-        """Label -> value pairs of a review/confirmation list ("Time" -> "7:00 PM")."""
-        if self._details is None:
-            pairs: dict[str, str] = {}
-            label: str | None = None
-            for item in self.flow:
-                if item in DETAIL_LABELS and (label is None or pairs[label]):
-                    label = item
-                    pairs.setdefault(label, "")
-                    continue
-                if label is not None:
-                    current = pairs[label]
-                    pairs[label] = current + item if item.startswith(",") or not current else f"{current} {item}"
-            self._details = pairs
-        return self._details
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a line sits: its number, and the line numbers of its enclosing group and article."""
+
+    number: int
+    group: int  # the enclosing form/search/dialog, -1 if none
+    article: int  # the enclosing article, -1 if none
+    in_list: bool
 
 
 def _decode(body: str, start: int) -> tuple[object, int]:
@@ -161,81 +138,92 @@ def _quoted(body: str, start: int) -> str:
         return body[start:].strip('"')
 
 
+P = TypeVar("P", bound=PageRead)
+
+
+class PageReader(Generic[P]):
+    """One pass over an observation text into a page record; a site's reader subclasses it, making
+    its own record (`new_page`) and adding to it in the hooks, each called after the generic record
+    took the line in."""
+
+    def new_page(self) -> P:
+        return PageRead()  # type: ignore[return-value]
+
+    def on_element(self, page: P, element: Elem, where: Where) -> None:
+        """An interactive element line."""
+
+    def on_heading(self, page: P, level: int, heading: str, where: Where) -> None:
+        """A heading line."""
+
+    def on_text(self, page: P, content: str, where: Where) -> None:
+        """A text line."""
+
+    def on_open(self, page: P, role: str, where: Where) -> None:
+        """A container line (its role: main, form, list, article, ...) that later lines may sit in."""
+
+    def read(self, text: str) -> P:
+        page = self.new_page()
+        stack: list[tuple[int, str, int]] = []  # (depth, role, line number)
+        for number, line in enumerate(text.split("\n")):
+            body = line.lstrip(" ")
+            if not body:
+                continue
+            depth = (len(line) - len(body)) // 2
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            group = next((n for _, role, n in reversed(stack) if role in GROUP_ROLES), -1)
+            article_line = next((n for _, role, n in reversed(stack) if role == "article"), -1)
+            in_list = any(role == "list" for _, role, _ in stack)
+            where = Where(number, group, article_line, in_list)
+            first = body[0]
+            if first == "[":
+                element = _parse_element(body, group, article_line)
+                if element is None:
+                    continue
+                page.elements.append(element)
+                page.by_id[element.id] = element
+                if in_list:
+                    page.flow.append(element.name)
+                self.on_element(page, element, where)
+                continue
+            if body.startswith("heading "):
+                level = int(body[8]) if body[8].isdigit() else 0
+                heading = _quoted(body, 10)
+                page.headings.append((level, heading))
+                if level == 1 and not page.h1:
+                    page.h1 = heading
+                self.on_heading(page, level, heading, where)
+                continue
+            if body.startswith('text "'):
+                content = _quoted(body, 5)
+                page.texts.append(content)
+                if in_list:
+                    page.flow.append(content)
+                self.on_text(page, content, where)
+                continue
+            if body.startswith('page "') and number == 0:
+                page.title = _quoted(body, 5)
+                continue
+            if body.startswith("you asked the user: "):
+                page.dialogue.append((_quoted(body, 20), ""))
+                continue
+            if body.startswith("the user answered: "):
+                answer = _quoted(body, 19)
+                if page.dialogue and not page.dialogue[-1][1]:
+                    page.dialogue[-1] = (page.dialogue[-1][0], answer)
+                else:
+                    page.dialogue.append(("", answer))
+                continue
+            role = body.split(" ", 1)[0]
+            stack.append((depth, role, number))
+            self.on_open(page, role, where)
+        return page
+
+
 @lru_cache(maxsize=2048)
 def read_page(text: str) -> PageRead:
     """Parse an observation text into a :class:`PageRead` (memoised; treat the result as read-only)."""
-    page = PageRead()
-    stack: list[tuple[int, str, int]] = []  # (depth, role, line number)
-    article_of_line: dict[int, Article] = {}
-    for number, line in enumerate(text.split("\n")):
-        body = line.lstrip(" ")
-        if not body:
-            continue
-        depth = (len(line) - len(body)) // 2
-        while stack and stack[-1][0] >= depth:
-            stack.pop()
-        group = next((n for _, role, n in reversed(stack) if role in GROUP_ROLES), -1)
-        article_line = next((n for _, role, n in reversed(stack) if role == "article"), -1)
-        card = article_of_line.get(article_line) if article_line >= 0 else None
-        in_list = any(role == "list" for _, role, _ in stack)
-        first = body[0]
-        if first == "[":
-            element = _parse_element(body, group, article_line)
-            if element is None:
-                continue
-            page.elements.append(element)
-            page.by_id[element.id] = element
-            if in_list:
-                page.flow.append(element.name)
-            if element.role == "link":
-                if _TIME_LABEL.fullmatch(element.name):
-                    (card if card is not None else page.page_slots).slots.append((element.name, element.id))
-                elif card is not None and card.link is None and card.title and element.name == card.title:
-                    card.link = element.id
-            continue
-        if body.startswith("heading "):
-            level = int(body[8]) if body[8].isdigit() else 0
-            heading = _quoted(body, 10)
-            page.headings.append((level, heading))
-            if level == 1 and not page.h1:
-                page.h1 = heading
-            if card is not None and not card.title:
-                card.title = heading
-            continue
-        if body.startswith('text "'):
-            content = _quoted(body, 5)
-            page.texts.append(content)
-            if in_list:
-                page.flow.append(content)
-            sold = _SOLD_OUT.fullmatch(content)
-            target = card if card is not None else page.page_slots
-            if sold:
-                target.slots.append((sold.group(1), None))
-            elif content.startswith("No tables within an hour"):
-                target.no_tables = True
-            elif card is not None and not card.meta and "·" in content:
-                card.meta = content
-            continue
-        if body.startswith('page "') and number == 0:
-            page.title = _quoted(body, 5)
-            continue
-        if body.startswith("you asked the user: "):
-            page.dialogue.append((_quoted(body, 20), ""))
-            continue
-        if body.startswith("the user answered: "):
-            answer = _quoted(body, 19)
-            if page.dialogue and not page.dialogue[-1][1]:
-                page.dialogue[-1] = (page.dialogue[-1][0], answer)
-            else:
-                page.dialogue.append(("", answer))
-            continue
-        role = body.split(" ", 1)[0]
-        stack.append((depth, role, number))
-        if role == "article":
-            article = Article()
-            article_of_line[number] = article
-            page.articles.append(article)
-    return page
+    return PageReader[PageRead]().read(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from agentq.components.heuristics import score_actions
 from agentq.components.privileged import expert_action, require_oracle
 
 Obs = dict[str, Any]
-DEFAULT_TEMPERATURE = 3.4
+DEFAULT_TEMPERATURE = 3.4  # of noisy_expert's heuristic mistakes (the sites' heuristic policies take it too)
 
 
 def legal_actions(obs: Obs) -> list[str]:
@@ -68,25 +67,6 @@ class RandomPolicy(SampledPolicy):
         return actions, np.full(len(actions), 1.0 / len(actions)) if actions else np.zeros(0)
 
 
-class HeuristicPolicy(SampledPolicy):
-    """A hand-written solver for this site (:mod:`agentq.components.heuristics`), sampled at a temperature.
-
-    It reads only public text, but it was written for this site: at a low temperature it solves
-    nearly every task (docs/results.md publishes the temperature sweep), so its success rate is set
-    by `temperature`, not learned. Use it as a baseline, not as a model of an LLM.
-    """
-
-    name = "heuristic"
-    privileged = False
-
-    def __init__(self, temperature: float = DEFAULT_TEMPERATURE) -> None:
-        self.temperature = temperature
-
-    def distribution(self, obs: Obs) -> tuple[list[str], np.ndarray]:
-        actions = legal_actions(obs)
-        return actions, softmax(score_actions(obs, actions), self.temperature)
-
-
 class NoisyExpertPolicy:
     """Each proposal is correct with probability `p` (privileged: it asks the oracle).
 
@@ -99,18 +79,23 @@ class NoisyExpertPolicy:
     for each of the other n - 1 legal actions (exact when no other action makes progress).
 
     ``mistakes="heuristic"`` keeps the older model: the expert's action with probability p, else
-    another action drawn by the heuristic's softmax at `temperature`; many of those "mistakes" are
-    correct actions, so p then understates its accuracy.
+    another action drawn from `mistake_policy`'s distribution over the other legal actions (the
+    site's `heuristic` policy at `temperature`, which the registry builds); many of those
+    "mistakes" are correct actions, so p then understates its accuracy.
     """
 
     name = "noisy_expert"
     privileged = True
 
-    def __init__(self, oracle: Any, p: float, mistakes: str = "uniform", temperature: float = DEFAULT_TEMPERATURE) -> None:
+    def __init__(self, oracle: Any, p: float, mistakes: str = "uniform", temperature: float = DEFAULT_TEMPERATURE,
+                 mistake_policy: SampledPolicy | None = None) -> None:  # fmt: skip
         self.oracle = require_oracle(oracle)
         self.p = p
         self.mistakes = mistakes
         self.temperature = temperature
+        if mistakes == "heuristic" and mistake_policy is None:
+            raise ValueError('mistakes="heuristic" needs the mistake_policy to draw the mistakes from')
+        self.mistake_policy = mistake_policy
 
     def _heuristic_distribution(self, obs: Obs) -> tuple[list[str], np.ndarray]:
         actions = legal_actions(obs)
@@ -118,7 +103,8 @@ class NoisyExpertPolicy:
         others = [a for a in actions if a != expert]
         if not others:
             return [expert], np.ones(1)
-        rest = softmax(score_actions(obs, others), self.temperature) * (1.0 - self.p)
+        assert self.mistake_policy is not None
+        rest = self.mistake_policy.distribution({**obs, "legal_actions": others})[1] * (1.0 - self.p)
         return [expert, *others], np.concatenate(([self.p], rest))
 
     def propose(self, obs: Obs, k: int, rng: np.random.Generator) -> list[tuple[str, float]]:

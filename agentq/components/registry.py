@@ -5,11 +5,19 @@ it with defaults filled in; `build(kind, spec, oracle=None, seed=0)` makes the c
 ones need an `envs.oracle.Oracle`, the others never receive it); `describe(kind, spec)` says its name and whether
 it is privileged. Errors are :class:`ComponentSpecError` (a ValueError) naming the component and
 the bad field and value, with a "did you mean" suggestion for unknown names.
+
+Two tables hold the components: agentq's own (`REGISTRY`: the stand-ins, learned, llm), and those
+a site provides for its own pages (its adapter's ``components()``: registry `Entry` objects, e.g.
+one site's hand-written heuristics), read from every adapter of `agentq.agents.sites.SITES` the
+first time a name is not agentq's own. `entries(kind)` lists both; `provider(kind, name)` says
+which site provides one; `not_provided_on(site)` gives, with the reason, the components other sites
+provide, which a site's adapter refuses (its ``unavailable_components()``).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,42 +40,36 @@ class ComponentSpecError(ValueError):
         self.problems = problems or []
 
 
-class _Params(BaseModel):
+class Params(BaseModel):
+    """A component's parameters: unknown keys refused, strict types, frozen (sites' components too)."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class NoParams(_Params):
+class NoParams(Params):
     """No parameters."""
 
 
-class HeuristicPolicyParams(_Params):
-    temperature: float = Field(policies.DEFAULT_TEMPERATURE, gt=0)
-
-
-class NoisyExpertPolicyParams(_Params):
+class NoisyExpertPolicyParams(Params):
     p: float = Field(DEFAULT_NOISY_EXPERT_P, ge=0, le=1)
     mistakes: Literal["uniform", "heuristic"] = "uniform"
-    temperature: float = Field(policies.DEFAULT_TEMPERATURE, gt=0)  # for mistakes: heuristic
+    temperature: float = Field(policies.DEFAULT_TEMPERATURE, gt=0)  # for mistakes: heuristic (the site's policy)
 
 
-class ExpertCriticParams(_Params):
+class ExpertCriticParams(Params):
     other: float = Field(0.05, ge=0, lt=1)
 
 
-class NoisyExpertCriticParams(_Params):
+class NoisyExpertCriticParams(Params):
     accuracy: float = Field(0.8, ge=0, le=1)
 
 
-class HeuristicCriticParams(_Params):
-    scale: float = Field(critics.DEFAULT_SCALE, gt=0)
-
-
-class EnsembleCriticParams(_Params):
+class EnsembleCriticParams(Params):
     members: list[str | dict[str, Any]] = Field(min_length=1)
     weights: list[float] | None = None
 
 
-class NoisyJudgeParams(_Params):
+class NoisyJudgeParams(Params):
     flip: float = Field(0.1, ge=0, le=1)
     base: str | dict[str, Any] = "env"
 
@@ -78,7 +80,7 @@ class Entry:
 
     kind: str
     name: str
-    params: type[_Params]
+    params: type[Params]
     privileged: bool | Callable[[dict[str, Any]], bool]
     factory: Callable[..., Any]  # (params dict, oracle or None, seed) -> component
     summary: str
@@ -97,6 +99,16 @@ def _build_ensemble(spec: dict[str, Any], oracle: Any, seed: int) -> critics.Ens
     return critics.EnsembleCritic(members, spec["weights"])
 
 
+def _build_noisy_expert_policy(spec: dict[str, Any], oracle: Any, seed: int) -> policies.NoisyExpertPolicy:
+    mistake_policy = None
+    if spec["mistakes"] == "heuristic":  # the older model: mistakes drawn from the site's heuristic policy
+        if _lookup("policy", "heuristic") is None:
+            raise ComponentSpecError("policy 'noisy_expert': mistakes: heuristic draws its mistakes from a site's "
+                                     "'heuristic' policy, and no site provides one")  # fmt: skip
+        mistake_policy = build("policy", {"name": "heuristic", "temperature": spec["temperature"]})
+    return policies.NoisyExpertPolicy(oracle, spec["p"], spec["mistakes"], spec["temperature"], mistake_policy)
+
+
 def _build_noisy_judge(spec: dict[str, Any], oracle: Any, seed: int) -> judges.NoisyJudge:
     base = build("judge", spec["base"], oracle=oracle, seed=_member_seed(seed, 0))
     return judges.NoisyJudge(base, spec["flip"], seed=seed)
@@ -106,11 +118,7 @@ REGISTRY: dict[str, dict[str, Entry]] = {
     "policy": {
         "random": Entry("policy", "random", NoParams, False, lambda s, o, seed: policies.RandomPolicy(),
                         "uniform over the legal actions"),
-        "heuristic": Entry("policy", "heuristic", HeuristicPolicyParams, False,
-                           lambda s, o, seed: policies.HeuristicPolicy(s["temperature"]),
-                           "a hand-written solver for this site, sampled at `temperature`"),
-        "noisy_expert": Entry("policy", "noisy_expert", NoisyExpertPolicyParams, True,
-                              lambda s, o, seed: policies.NoisyExpertPolicy(o, s["p"], s["mistakes"], s["temperature"]),
+        "noisy_expert": Entry("policy", "noisy_expert", NoisyExpertPolicyParams, True, _build_noisy_expert_policy,
                               "each proposal correct (makes progress) with probability p, else a uniform incorrect one"),
     },
     "critic": {
@@ -120,9 +128,6 @@ REGISTRY: dict[str, dict[str, Entry]] = {
         "noisy_expert": Entry("critic", "noisy_expert", NoisyExpertCriticParams, True,
                               lambda s, o, seed: critics.NoisyExpertCritic(o, s["accuracy"], seed=seed),
                               "its top pick correct with probability `accuracy` (when any candidate is correct)"),
-        "heuristic": Entry("critic", "heuristic", HeuristicCriticParams, False,
-                           lambda s, o, seed: critics.HeuristicCritic(s["scale"]),
-                           "heuristic scores squashed into (0, 1)"),
         "ensemble": Entry("critic", "ensemble", EnsembleCriticParams,
                           lambda s: any(describe("critic", m)["privileged"] for m in s["members"]),
                           _build_ensemble, "the mean of member critics"),
@@ -132,18 +137,36 @@ REGISTRY: dict[str, dict[str, Entry]] = {
                      "the evaluator's success verdict"),
         "noisy": Entry("judge", "noisy", NoisyJudgeParams, lambda s: describe("judge", s["base"])["privileged"],
                        _build_noisy_judge, "another judge's verdict flipped with probability `flip`"),
-        "heuristic": Entry("judge", "heuristic", NoParams, False, lambda s, o, seed: judges.HeuristicJudge(),
-                           "reads the final page against the instruction"),
     },
 }
 
 
 def names(kind: str) -> list[str]:
-    """The component names of a kind."""
-    return sorted(_entries(kind))
+    """The component names of a kind (agentq's own and the sites')."""
+    return sorted(entries(kind))
 
 
-def _entries(kind: str) -> dict[str, Entry]:
+def entries(kind: str) -> dict[str, Entry]:
+    """Every component of a kind by name: agentq's own, then those the sites provide."""
+    return {**_own(kind), **{name: entry for name, (_, entry) in _site_tables()[kind].items()}}
+
+
+def provider(kind: str, name: str) -> str | None:
+    """The site that provides a component (None: agentq's own, or no such component)."""
+    if name in _own(kind):
+        return None
+    owner = _site_tables()[kind].get(name)
+    return owner[0] if owner else None
+
+
+def not_provided_on(site: str) -> dict[tuple[str, str], str]:
+    """(kind, name) of the components other sites provide and `site` does not, each with the reason
+    (a site adapter's ``unavailable_components()`` includes these)."""
+    return {(kind, name): f"is provided by the {owner} site only"
+            for kind, table in _site_tables().items() for name, (owner, _) in table.items() if owner != site}  # fmt: skip
+
+
+def _own(kind: str) -> dict[str, Entry]:
     if kind not in REGISTRY:
         hint = difflib.get_close_matches(str(kind), KINDS, n=1)
         suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
@@ -151,8 +174,38 @@ def _entries(kind: str) -> dict[str, Entry]:
     return REGISTRY[kind]
 
 
+@functools.cache
+def _site_tables() -> dict[str, dict[str, tuple[str, Entry]]]:
+    """kind -> name -> (site, entry) of the components the sites provide (read once, when first needed)."""
+    from agentq.agents.sites import SITES, load_site  # late: a site loads only when a name is not agentq's own
+
+    tables: dict[str, dict[str, tuple[str, Entry]]] = {kind: {} for kind in KINDS}
+    for site_name in SITES:
+        provided = getattr(load_site(site_name), "components", None)
+        for entry in provided() if callable(provided) else ():
+            where = f"site {site_name!r} provides {getattr(entry, 'kind', '?')} {getattr(entry, 'name', '?')!r}"
+            if not isinstance(entry, Entry) or entry.kind not in tables:
+                raise TypeError(f"{where}: a site's component must be a registry Entry of a kind in {', '.join(KINDS)}")
+            if entry.name in REGISTRY[entry.kind] or ":" in entry.name:
+                raise ValueError(f"{where}: that name is a built-in component's (or an import path)")
+            if entry.name in tables[entry.kind]:
+                other = tables[entry.kind][entry.name][0]
+                raise ValueError(f"{where}: site {other!r} provides one of that name too; sites' components need distinct names")
+            tables[entry.kind][entry.name] = (site_name, entry)
+    return tables
+
+
+def _lookup(kind: str, name: str) -> Entry | None:
+    """The entry of a name: agentq's own first, else a site's (the sites are read only then)."""
+    own = _own(kind).get(name)
+    if own is not None:
+        return own
+    provided = _site_tables()[kind].get(name)
+    return provided[1] if provided else None
+
+
 def _entry(kind: str, spec: Any) -> tuple[Entry, dict[str, Any]]:
-    entries = _entries(kind)
+    _own(kind)
     if isinstance(spec, str):
         spec = {"name": spec}
     if not isinstance(spec, Mapping):
@@ -160,12 +213,13 @@ def _entry(kind: str, spec: Any) -> tuple[Entry, dict[str, Any]]:
     name = spec.get("name")
     if not isinstance(name, str) or not name:
         raise ComponentSpecError(f"a {kind} spec needs a 'name'; known {kind} names: {', '.join(names(kind))}")
-    if name not in entries:
-        hint = difflib.get_close_matches(name, list(entries), n=1)
+    entry = _lookup(kind, name)
+    if entry is None:
+        hint = difflib.get_close_matches(name, names(kind), n=1)
         suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
         message = f"unknown {kind} {name!r}{suggestion} (known {kind} names: {', '.join(names(kind))})"
         raise ComponentSpecError(message, [(("name",), message, name)])
-    return entries[name], {k: v for k, v in spec.items() if k != "name"}
+    return entry, {k: v for k, v in spec.items() if k != "name"}
 
 
 def _explain(entry: Entry, exc: ValidationError) -> str:
@@ -247,12 +301,18 @@ def _nested(kind: str, spec: Any, where: str) -> dict[str, Any]:
         raise ComponentSpecError(f"{where}: {exc}") from None
 
 
+def _checked(kind: str, spec: Any) -> tuple[Entry, dict[str, Any]]:
+    checked = validate(kind, spec)
+    entry = _lookup(kind, checked["name"])
+    assert entry is not None  # validate found it
+    return entry, checked
+
+
 def describe(kind: str, spec: Any) -> dict[str, Any]:
     """``{"name": ..., "privileged": bool}`` for a spec."""
     if _plugin(spec):
         return _plugins().describe(kind, spec)
-    checked = validate(kind, spec)
-    entry = _entries(kind)[checked["name"]]
+    entry, checked = _checked(kind, spec)
     return {"name": entry.name, "privileged": entry.is_privileged(checked)}
 
 
@@ -261,8 +321,7 @@ def build(kind: str, spec: Any, oracle: Any = None, seed: int = 0) -> Any:
     `envs.oracle.Oracle`); the others never get it."""
     if _plugin(spec):
         return _plugins().build(kind, spec, oracle=oracle, seed=seed)
-    checked = validate(kind, spec)
-    entry = _entries(kind)[checked["name"]]
+    entry, checked = _checked(kind, spec)
     privileged = entry.is_privileged(checked)
     if privileged and oracle is None:
         raise ComponentSpecError(

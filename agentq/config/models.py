@@ -76,7 +76,7 @@ class EnvConfig(_Model):
     backend: Literal["browser", "http"] = "browser"  # acting backend
     search_backend: Literal["http", "browser"] = "http"  # backend the planner searches in
     max_steps: int = Field(30, ge=1)
-    catalogue_seed: int = 0
+    catalogue_seed: int = Field(0, ge=0)  # 1000 and up: a catalogue whose names no frozen suite uses
     options: dict[str, Any] = Field(default_factory=dict)  # worker-specific settings, passed through
 
     @model_validator(mode="after")

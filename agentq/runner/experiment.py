@@ -18,6 +18,7 @@ from agentq.results import JsonlAppender, RunFolder, atomic_write_text, is_error
 from .loop import ProcessPoolRunner, ProgressHook, RowRecorder
 from .plan import plan_episodes
 from .seam import EpisodeSpec, RunInputError, RunnerError, import_worker
+from .site_components import check_site_components
 from .tasks import generate_tasks, list_tasks, select_tasks
 
 
@@ -142,6 +143,7 @@ def run_experiment(
 
     t0 = time.perf_counter()
     worker_cls = import_worker(cfg.env.name)
+    check_site_components(cfg)  # a component the site cannot run: one config error, before any episode
     if cfg.tasks.generate_seed is not None:
         pool = generate_tasks(worker_cls, cfg.env, cfg.tasks)
     else:

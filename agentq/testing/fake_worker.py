@@ -83,7 +83,7 @@ class FakeWorker:
             "env_steps": steps + sims,
             "simulations": sims,
             "timings": {"wall_s": wall, "env_s": wall / 2, "planner_s": wall / 4},
-            "final_url": f"/reservations/TT-{spec.episode_seed % 1000:03d}" if success else "/search",
+            "final_url": f"/done/fake-{spec.episode_seed % 1000:03d}" if success else "/search",
             "actions": [f"click({rng.randint(1, 40)})" for _ in range(steps)],
         }
 

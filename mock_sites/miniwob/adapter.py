@@ -8,7 +8,7 @@ from typing import Any
 
 from mock_sites.miniwob import tasks
 
-NO_EXPERT = "MiniWoB has no expert and none of this project's restaurant knowledge"
+NO_EXPERT = "MiniWoB has no expert"
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,10 @@ class MiniWoBSite:
         tasks.check_task_name(parsed.name)
         return parsed
 
-    def list_tasks(self, split: str) -> list[dict[str, str]]:
+    def list_tasks(self, split: str, catalogue_seed: int = 0) -> list[dict[str, str]]:  # noqa: ARG002 - no catalogue
         return [{"id": t.id, "difficulty": t.difficulty} for t in tasks.load_suite(split)]
 
-    def generate_tasks(self, seed: int, n: int) -> list[dict[str, str]]:
+    def generate_tasks(self, seed: int, n: int, catalogue_seed: int = 0) -> list[dict[str, str]]:  # noqa: ARG002
         """`n` fresh (task, seed) pairs drawn with `seed` (seeds outside the frozen lists)."""
         return [{"id": t.id, "difficulty": t.difficulty} for t in tasks.generate_fresh(seed, n)]
 
@@ -72,15 +72,18 @@ class MiniWoBSite:
     def expert_action(self, view: Any) -> str:  # noqa: ARG002 - the contract's signature
         raise NotImplementedError(f"{NO_EXPERT}: no component may ask for the expert's action here")
 
+    def components(self) -> list[Any]:
+        """MiniWoB provides no components of its own."""
+        return []
+
     def unavailable_components(self) -> dict[tuple[str, str], str]:
-        """(kind, name) of the components that need an expert or restaurant knowledge, with why."""
+        """(kind, name) of the components that need an expert or that other sites provide, with why."""
+        from agentq.components.registry import not_provided_on  # late: the registry reads this adapter
+
         expert = f"needs the expert, and {NO_EXPERT}"
-        heuristic = f"is hand-written for the restaurant site, and {NO_EXPERT}"
         return {
             ("policy", "noisy_expert"): expert,
             ("critic", "expert"): expert,
             ("critic", "noisy_expert"): expert,
-            ("policy", "heuristic"): heuristic,
-            ("critic", "heuristic"): heuristic,
-            ("judge", "heuristic"): heuristic,
+            **not_provided_on(self.name),
         }

@@ -16,7 +16,7 @@ from mock_sites.restaurant.expert import SEATING_QUESTION, UNAVAILABLE_ANSWER
 from mock_sites.restaurant.state import SessionState
 
 CONFIRMATION_URL = re.compile(r"^/reservations/TT-[A-Z0-9]{6}$")
-GENERATED_ID = re.compile(r"^s(\d+)-(\d{4})$")
+GENERATED_ID = re.compile(r"^(?:c([1-9]\d*)-)?s(\d+)-(\d{4})$")  # s7-0003; c1001-s7-0003 on catalogue 1001
 
 
 class RestaurantSite:
@@ -39,14 +39,16 @@ class RestaurantSite:
         return tasks.load_suite(split)
 
     def task_by_id(self, task_id: str) -> tasks.Task:
-        """A task of a frozen suite (``dev-0007``) or a generated one (``s<seed>-<index>``)."""
+        """A task of a frozen suite (``dev-0007``) or a generated one (``s<seed>-<index>``, or
+        ``c<catalogue>-s<seed>-<index>`` off catalogue 0): the id alone names the task."""
         generated = GENERATED_ID.match(task_id)
         if generated:
-            return tasks.generated_task(int(generated.group(1)), int(generated.group(2)))
+            catalogue, seed, index = generated.groups()
+            return tasks.generated_task(int(seed), int(index), int(catalogue or tasks.CATALOGUE_SEED))
         try:
             return tasks.task_index()[task_id]
         except KeyError:
-            raise KeyError(f"unknown task id {task_id!r}; ids look like 'dev-0007' or, generated, 's7-0003'") from None
+            raise KeyError(f"unknown task id {task_id!r}; ids look like 'dev-0007' or, generated, 's7-0003' ('c1001-s7-0003' on catalogue 1001)") from None
 
     # -- what experiments need -----------------------------------------------------------------
     def make_env(self, backend: str, **kwargs: Any) -> Any:
@@ -57,13 +59,19 @@ class RestaurantSite:
 
         return gym.make(mock_sites.restaurant.RESTAURANT_ENV_ID, backend=backend, **kwargs)
 
-    def list_tasks(self, split: str) -> list[dict[str, str]]:
-        """Ids and difficulties of a frozen suite."""
+    def list_tasks(self, split: str, catalogue_seed: int = tasks.CATALOGUE_SEED) -> list[dict[str, str]]:
+        """Ids and difficulties of a frozen suite (all drawn from catalogue 0: another is refused)."""
+        if catalogue_seed != tasks.CATALOGUE_SEED:
+            raise ValueError(
+                f"the frozen {split!r} suite is drawn from catalogue {tasks.CATALOGUE_SEED}, not from "
+                f"env.catalogue_seed {catalogue_seed}; on another catalogue use tasks.generate_seed"
+            )
         return [{"id": t.id, "difficulty": t.difficulty} for t in tasks.load_suite(split)]
 
-    def generate_tasks(self, seed: int, n: int) -> list[dict[str, str]]:
-        """Ids and difficulties of `n` fresh tasks from the generator with `seed` (ids ``s<seed>-<index>``)."""
-        return [{"id": t.id, "difficulty": t.difficulty} for t in tasks.generate_fresh(seed, n)]
+    def generate_tasks(self, seed: int, n: int, catalogue_seed: int = tasks.CATALOGUE_SEED) -> list[dict[str, str]]:
+        """Ids and difficulties of `n` fresh tasks from the generator with `seed`, on catalogue
+        `catalogue_seed` (ids ``s<seed>-<index>``, or ``c<catalogue>-s<seed>-<index>`` off catalogue 0)."""
+        return [{"id": t.id, "difficulty": t.difficulty} for t in tasks.generate_fresh(seed, n, catalogue_seed)]
 
     def coerce_task(self, task: Any) -> tasks.Task:
         return task if isinstance(task, tasks.Task) else tasks.Task.model_validate(task)
@@ -89,9 +97,18 @@ class RestaurantSite:
         task = state.task if state.task is not None else self.task_by_id(state.task_id)
         return evaluator.evaluate(task, list(state.bookings), state.stop_answer)
 
+    def components(self) -> list[Any]:
+        """The components this site provides for its own pages (registry entries): its hand-written
+        heuristic policy, critic and judge (`mock_sites.restaurant.heuristics`)."""
+        from mock_sites.restaurant.heuristics.registration import site_components  # late: only when a name needs it
+
+        return site_components()
+
     def unavailable_components(self) -> dict[tuple[str, str], str]:
-        """Every component runs here (the site has an expert and its own heuristics)."""
-        return {}
+        """The components other sites provide (this site has an expert, so the others all run here)."""
+        from agentq.components.registry import not_provided_on  # late: the registry reads this adapter
+
+        return not_provided_on(self.name)
 
     def expert_action(self, view: ExpertView) -> str:
         return expert.next_action(view)

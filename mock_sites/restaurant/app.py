@@ -38,6 +38,9 @@ def create_app(
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     catalogue = build_catalogue(catalogue_seed)
+    start = new_session_state or SessionState()
+    if start.default_city not in catalogue.cities:  # a catalogue of other cities opens on its first one
+        new_session_state = start.model_copy(update={"default_city": catalogue.cities[0]})
     app.extensions[EXTENSION_KEY] = TableTop(
         store=SiteStore(db_path), catalogue=catalogue, sandbox_token=sandbox_token or None,
         new_session_state=new_session_state,

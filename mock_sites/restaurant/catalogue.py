@@ -6,6 +6,7 @@ import hashlib
 import random
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ FULLY_BOOKED_MIN_PARTY = 3
 SOLD_OUT_P = 0.3  # a (restaurant, date, time, party bucket) is sold out
 SHARED_NAMES = 7  # names that exist in two different cities
 RESTAURANTS_PER_CITY = 10
+UNSEEN_CATALOGUE_SEED = 1000  # catalogue seeds from here on draw from the second, disjoint set of names
 
 
 class _Frozen(BaseModel):
@@ -66,10 +68,47 @@ class Account(_Frozen):
     password: str
 
 
-ACCOUNTS: tuple[Account, ...] = tuple(
-    Account(first_name=f, last_name=l, email=e, phone=p, password=pw) for f, l, e, p, pw in data.ACCOUNTS_RAW
-)
+def _accounts(raw: tuple[tuple[str, str, str, str, str], ...]) -> tuple[Account, ...]:
+    return tuple(Account(first_name=f, last_name=l, email=e, phone=p, password=pw) for f, l, e, p, pw in raw)
+
+
+ACCOUNTS: tuple[Account, ...] = _accounts(data.ACCOUNTS_RAW)  # catalogue 0's (seeds below 1000)
 accounts = ACCOUNTS  # the spec's name
+
+
+@dataclass(frozen=True)
+class NamePool:
+    """Every name a catalogue and its generated tasks show: cities (with neighbourhoods and phone
+    area codes), restaurant names by cuisine, accounts, customers' names and review authors."""
+
+    cities: dict[str, tuple[str, ...]]
+    area_codes: dict[str, str]
+    restaurant_names: dict[str, tuple[str, ...]]
+    accounts: tuple[Account, ...]
+    first_names: tuple[str, ...]
+    last_names: tuple[str, ...]
+    review_authors: tuple[str, ...]
+
+
+NAME_POOLS: tuple[NamePool, ...] = (
+    NamePool(
+        cities=data.CITIES, area_codes=data.AREA_CODES,
+        restaurant_names={cuisine: names for cuisine, (names, _, _) in data.CUISINES.items()},
+        accounts=ACCOUNTS, first_names=data.FIRST_NAMES, last_names=data.LAST_NAMES,
+        review_authors=data.REVIEW_AUTHORS,
+    ),
+    NamePool(
+        cities=data.UNSEEN_CITIES, area_codes=data.UNSEEN_AREA_CODES, restaurant_names=data.UNSEEN_RESTAURANT_NAMES,
+        accounts=_accounts(data.UNSEEN_ACCOUNTS_RAW), first_names=data.UNSEEN_FIRST_NAMES,
+        last_names=data.UNSEEN_LAST_NAMES, review_authors=data.UNSEEN_REVIEW_AUTHORS,
+    ),
+)
+
+
+def name_pool(seed: int) -> NamePool:
+    """The names catalogue `seed` draws from: the first set below 1000 (catalogue 0, the frozen
+    suites), the second, disjoint one from 1000 on (a catalogue no frozen task has seen)."""
+    return NAME_POOLS[0 if seed < UNSEEN_CATALOGUE_SEED else 1]
 
 
 def slugify(text: str) -> str:
@@ -101,11 +140,12 @@ class Catalogue:
 
     def __init__(self, seed: int, restaurants: list[Restaurant]) -> None:
         self.seed = seed
+        self.names: NamePool = name_pool(seed)
         self.restaurants: list[Restaurant] = restaurants
         self._by_id = {r.id: r for r in restaurants}
-        self.cities: list[str] = list(data.CITIES)
+        self.cities: list[str] = list(self.names.cities)
         self.cuisines: list[str] = sorted({r.cuisine for r in restaurants})
-        self.accounts: tuple[Account, ...] = ACCOUNTS
+        self.accounts: tuple[Account, ...] = self.names.accounts
         self._by_city: dict[str, list[Restaurant]] = {c: [r for r in restaurants if r.city == c] for c in self.cities}
         self.dates: tuple[str, ...] = BOOKABLE_DATES
 
@@ -122,7 +162,7 @@ class Catalogue:
 
     def account(self, email: str) -> Account | None:
         key = email.strip().casefold()
-        return next((a for a in ACCOUNTS if a.email == key), None)
+        return next((a for a in self.accounts if a.email == key), None)
 
     # -- availability -------------------------------------------------------------------
     def is_fully_booked_day(self, rid: str, date_iso: str) -> bool:
@@ -175,15 +215,15 @@ class Catalogue:
         return sorted(found, key=keys[sort])
 
 
-def _make_restaurant(rng: random.Random, city: str, cuisine: str, name: str) -> Restaurant:
+def _make_restaurant(rng: random.Random, names: NamePool, city: str, cuisine: str, name: str) -> Restaurant:
     _, dishes, features = data.CUISINES[cuisine]
-    hood = rng.choice(data.CITIES[city])
+    hood = rng.choice(names.cities[city])
     price = rng.choice((1, 2, 2, 2, 3, 3, 4))
     scale = (0.7, 1.0, 1.35, 1.8)[price - 1]
     menu = [MenuItem(name=d, price=max(4, round(p * scale))) for d, p in rng.sample(dishes, 5)]
     rating = rng.randint(30, 49) / 10
     reviews: list[Review] = []
-    for author in rng.sample(data.REVIEW_AUTHORS, 3):
+    for author in rng.sample(names.review_authors, 3):
         stars = max(2, min(5, round(rating + rng.choice((-1, 0, 0, 1)))))
         unused = [t for t in data.REVIEW_TEXTS[stars] if all(t != r.text for r in reviews)] or data.REVIEW_TEXTS[stars]
         reviews.append(Review(author=author, rating=stars, text=rng.choice(unused)))
@@ -208,10 +248,12 @@ def _make_restaurant(rng: random.Random, city: str, cuisine: str, name: str) -> 
 
 @lru_cache(maxsize=16)
 def build_catalogue(seed: int = 0) -> Catalogue:
-    """The catalogue for `seed` (memoised; the same seed always gives the same catalogue)."""
+    """The catalogue for `seed` (memoised; the same seed always gives the same catalogue). Seeds
+    from `UNSEEN_CATALOGUE_SEED` on use the second set of names (`name_pool`)."""
     rng = random.Random(seed)
-    cities = list(data.CITIES)
-    pool = [(c, n) for c, (names, _, _) in data.CUISINES.items() for n in names]
+    names = name_pool(seed)
+    cities = list(names.cities)
+    pool = [(c, n) for c, ns in names.restaurant_names.items() for n in ns]
     rng.shuffle(pool)
     assigned: dict[str, list[tuple[str, str]]] = {c: [] for c in cities}
     shared, rest = pool[:SHARED_NAMES], pool[SHARED_NAMES:]
@@ -224,6 +266,6 @@ def build_catalogue(seed: int = 0) -> Catalogue:
             assigned[city].append(rest.pop())
     restaurants: list[Restaurant] = []
     for city in cities:
-        made = [_make_restaurant(rng, city, cuisine, name) for cuisine, name in assigned[city]]
+        made = [_make_restaurant(rng, names, city, cuisine, name) for cuisine, name in assigned[city]]
         restaurants.extend(sorted(made, key=lambda r: r.id))
     return Catalogue(seed, restaurants)

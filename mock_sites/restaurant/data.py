@@ -1,4 +1,10 @@
-"""Fixed word lists the catalogue generator draws from (no logic here)."""
+"""Fixed word lists the catalogue and task generators draw from (no logic here).
+
+Two disjoint sets of names: the first (cities, restaurant names, people) is what catalogue seeds
+0-999 and every frozen suite use; the second (the ``UNSEEN_*`` lists, catalogue seeds >= 1000)
+shares no city, neighbourhood, restaurant name or person's name with it, so a model trained on
+the first can be evaluated on a catalogue it has never seen. Cuisines, dishes, review texts and
+the site's structure are common to both."""
 
 from __future__ import annotations
 
@@ -136,3 +142,88 @@ ACCOUNTS_RAW: tuple[tuple[str, str, str, str, str], ...] = (
     ("Yuki", "Tanaka", "yuki.tanaka@example.com", "415-555-0109", "table-yuki"),
     ("Anna-Lena", "Schmidt", "anna.schmidt@example.com", "415-555-0110", "table-anna"),
 )
+
+# the names of generated customers (not signed in)
+FIRST_NAMES: tuple[str, ...] = (
+    "Maria", "James", "Aisha", "Wei", "Olivia", "Mateo", "Priya", "Lucas", "Zoë", "Noah", "Hana", "Diego",
+    "Emma", "Kwame", "Sofia", "Liam", "Chloé", "Arjun", "Freya", "Tomás", "Ingrid", "Yusuf", "Mei", "Oscar",
+)
+LAST_NAMES: tuple[str, ...] = (
+    "Lopez", "Chen", "Okafor", "Nguyen", "Schmidt", "Rossi", "Patel", "Kim", "O'Brien", "Haddad", "Silva",
+    "Novak", "Jensen", "García", "Tanaka", "Moreau", "Kowalski", "Brown", "Mensah", "Fischer",
+)
+AREA_CODES: dict[str, str] = {
+    "San Francisco": "415", "New York": "212", "Chicago": "312", "Boston": "617", "Seattle": "206",
+    "Austin": "512", "Denver": "303", "Miami": "305",
+}
+
+# -- the second set (catalogue seeds >= 1000): the same shapes, no name in common with the first --
+UNSEEN_CITIES: dict[str, tuple[str, ...]] = {
+    "Portland": ("Pearl District", "Alberta Arts", "Hawthorne", "Sellwood", "Division"),
+    "Philadelphia": ("Rittenhouse", "Fishtown", "Old City", "Passyunk", "Manayunk"),
+    "New Orleans": ("French Quarter", "Garden District", "Marigny", "Bywater"),
+    "Nashville": ("The Gulch", "East Nashville", "Germantown", "Music Row", "Sylvan Park"),
+    "San Diego": ("Gaslamp", "Little Italy", "North Park", "La Jolla"),
+    "Minneapolis": ("Northeast", "Uptown", "Loring Park", "North Loop"),
+    "Atlanta": ("Inman Park", "Old Fourth Ward", "Buckhead", "Virginia-Highland", "Decatur"),
+    "Phoenix": ("Roosevelt Row", "Arcadia", "Melrose", "Camelback"),
+}
+
+# cuisine -> restaurant names (the cuisines of CUISINES, nine names each)
+UNSEEN_RESTAURANT_NAMES: dict[str, tuple[str, ...]] = {
+    "Italian": ("Trattoria Bellini", "Osteria del Ponte", "Forno Antico", "Cucina Sorella", "Il Gabbiano",
+                "Locanda Fiore", "Pane e Vino", "Vespa", "Enoteca Rosso"),
+    "French": ("Le Comptoir", "Chez Lucien", "Bistrot Amélie", "La Fontaine", "Brasserie du Parc", "Le Moulin",
+               "Café Beaumont", "Maison Verte", "L'Auberge"),
+    "Japanese": ("Hinoki", "Sora Sushi", "Kumo Izakaya", "Tatsu Ramen", "Matsu Garden", "Nami", "Shiso Kitchen",
+                 "Tanuki Bar", "Hoshi"),
+    "Mexican": ("La Fonda", "Casa Oaxaca", "El Molino", "Taquería Luna", "Mezcalería Sol", "Xochi", "La Milpa",
+                "Tres Hermanas", "Nopal"),
+    "Indian": ("Kesari", "Chutney Club", "Tandoori Nights", "Lotus of Delhi", "Malabar Coast", "Cardamom",
+               "The Dosa Hut", "Rasa & Roti", "Mumbai Local"),
+    "Thai": ("Sukhothai", "Chiang Mai Kitchen", "Thai Basil House", "Jasmine Thai", "Pattaya", "Khao Kitchen",
+             "Tamarind & Lime", "Som Tam", "Elephant Walk"),
+    "Chinese": ("Silver Pagoda", "Canton House", "Shanghai Garden", "Noodle Theory", "Pearl River",
+                "Hunan Kitchen", "Golden Crane", "Dragon Well", "Tea Leaf Court"),
+    "American": ("The Iron Skillet", "Birch & Barrel", "Main Street Tavern", "The Larder", "Hollow Tree",
+                 "Cast & Crown", "The Tin Cup", "Prairie Table", "Porch & Pine"),
+    "Mediterranean": ("Cedar & Sage", "Mykonos", "Sumac", "Pomegranate", "Halloumi House", "Anatolia", "Byblos",
+                      "Zaytoun", "Ionian Table"),
+    "Korean": ("Jeju House", "Namsan", "Seorae", "Busan Grill", "Gochu", "Daebak", "Ondol", "Bap & Banchan",
+               "Hanuri"),
+    "Spanish": ("Taberna Mallorca", "La Rioja", "Casa Bilbao", "El Faro", "Jamonería", "Sol y Sombra", "Cádiz",
+                "Txoko", "La Tasca"),
+    "Seafood": ("The Crab Shack", "Saltwater", "Driftwood", "The Fish Market", "Lighthouse Grill",
+                "Mussel & Clam", "Tidewater", "Bluewater Oyster Co", "Captain's Table"),
+}
+
+UNSEEN_REVIEW_AUTHORS: tuple[str, ...] = (
+    "Elliot R.", "Maya C.", "Tobias H.", "Inés V.", "Rohan M.", "Keiko A.", "Pablo D.", "Camille S.",
+    "Jamal B.", "Dmitri L.", "Esther K.", "Kai W.", "Lorenzo P.", "Mira G.", "Sven T.", "Talia N.",
+)
+
+UNSEEN_ACCOUNTS_RAW: tuple[tuple[str, str, str, str, str], ...] = (
+    ("Rafael", "Costa", "rafael.costa@example.com", "503-555-0201", "table-rafael"),
+    ("Helen", "Walsh", "helen.walsh@example.com", "503-555-0202", "table-helen"),
+    ("Fatima", "Rahman", "fatima.rahman@example.com", "503-555-0203", "table-fatima"),
+    ("Jun", "Park", "jun.park@example.com", "503-555-0204", "table-jun"),
+    ("Nadia", "Petrova", "nadia.petrova@example.com", "503-555-0205", "table-nadia"),
+    ("Andrés", "Jiménez", "andres.jimenez@example.com", "503-555-0206", "table-andres"),
+    ("Siobhan", "O'Neill", "siobhan.oneill@example.com", "503-555-0207", "table-siobhan"),
+    ("Kofi", "Asante", "kofi.asante@example.com", "503-555-0208", "table-kofi"),
+    ("Haruto", "Sato", "haruto.sato@example.com", "503-555-0209", "table-haruto"),
+    ("Marie-Claire", "Dubois", "marie.dubois@example.com", "503-555-0210", "table-marie"),
+)
+
+UNSEEN_FIRST_NAMES: tuple[str, ...] = (
+    "Elena", "Samuel", "Leila", "Bo", "Isabel", "Joaquín", "Ananya", "Felix", "Léa", "Ethan", "Yara", "Marco",
+    "Clara", "Tariq", "Nina", "Owen", "Renée", "Vikram", "Astrid", "Ramón", "Sigrid", "Omar", "Lin", "Hugo",
+)
+UNSEEN_LAST_NAMES: tuple[str, ...] = (
+    "Morales", "Wu", "Adeyemi", "Tran", "Becker", "Romano", "Shah", "Lee", "O'Sullivan", "Nasser", "Pereira",
+    "Horvat", "Larsen", "Muñoz", "Suzuki", "Laurent", "Nowak", "Taylor", "Boateng", "Weber",
+)
+UNSEEN_AREA_CODES: dict[str, str] = {
+    "Portland": "503", "Philadelphia": "215", "New Orleans": "504", "Nashville": "615", "San Diego": "619",
+    "Minneapolis": "612", "Atlanta": "404", "Phoenix": "602",
+}

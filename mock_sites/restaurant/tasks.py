@@ -34,20 +34,7 @@ SPECIAL_REQUESTS = (
 )
 SUITES_DIR = Path(__file__).resolve().parents[2] / "seeds" / "restaurant"
 SUITE_SPECS: dict[str, tuple[int, int]] = {"train": (1001, 500), "dev": (2002, 100), "test": (3003, 200)}
-CATALOGUE_SEED = 0
-
-FIRST_NAMES = (
-    "Maria", "James", "Aisha", "Wei", "Olivia", "Mateo", "Priya", "Lucas", "Zoë", "Noah", "Hana", "Diego",
-    "Emma", "Kwame", "Sofia", "Liam", "Chloé", "Arjun", "Freya", "Tomás", "Ingrid", "Yusuf", "Mei", "Oscar",
-)
-LAST_NAMES = (
-    "Lopez", "Chen", "Okafor", "Nguyen", "Schmidt", "Rossi", "Patel", "Kim", "O'Brien", "Haddad", "Silva",
-    "Novak", "Jensen", "García", "Tanaka", "Moreau", "Kowalski", "Brown", "Mensah", "Fischer",
-)
-AREA_CODES = {
-    "San Francisco": "415", "New York": "212", "Chicago": "312", "Boston": "617", "Seattle": "206",
-    "Austin": "512", "Denver": "303", "Miami": "305",
-}
+CATALOGUE_SEED = 0  # the catalogue of the frozen suites
 
 
 class _Model(BaseModel):
@@ -161,12 +148,13 @@ def _ascii(text: str) -> str:
 
 
 def _make_user(rng: random.Random, catalogue: Catalogue, city: str) -> UserProfile:
-    first = rng.choice(FIRST_NAMES)
-    last = rng.choice(LAST_NAMES)
+    names = catalogue.names  # the customers' names come with the catalogue's cities and restaurants
+    first = rng.choice(names.first_names)
+    last = rng.choice(names.last_names)
     ascii_first = _ascii(first) or "guest"
     ascii_last = "".join(ch for ch in _ascii(last) if ch.isalpha()) or "user"
     email = f"{ascii_first.lower()}.{ascii_last.lower()}{rng.randint(1, 99)}@example.com"
-    phone = f"{AREA_CODES.get(city, '415')}-555-{rng.randint(100, 999):04d}"
+    phone = f"{names.area_codes.get(city, '415')}-555-{rng.randint(100, 999):04d}"
     return UserProfile(first_name=first, last_name=last, phone=phone, email=email)
 
 
@@ -263,31 +251,49 @@ def make_task(task_id: str, seed: int, difficulty: Difficulty, catalogue_seed: i
     )
 
 
-def generate(seed: int, n: int, difficulty: Difficulty | None = None, prefix: str | None = None) -> list[Task]:
-    """`n` tasks from `seed`; difficulties cycle easy/medium/hard unless one is given."""
+def generated_prefix(seed: int, catalogue_seed: int = CATALOGUE_SEED) -> str:
+    """The id prefix of generated tasks: ``s<seed>`` on catalogue 0, ``c<catalogue>-s<seed>`` on
+    another, so an id alone says which task it is (every process resolves it the same way)."""
+    if catalogue_seed < 0:
+        raise ValueError(f"catalogue_seed must be >= 0, got {catalogue_seed}")
+    return f"s{seed}" if catalogue_seed == CATALOGUE_SEED else f"c{catalogue_seed}-s{seed}"
+
+
+def generate(
+    seed: int, n: int, difficulty: Difficulty | None = None, prefix: str | None = None,
+    catalogue_seed: int = CATALOGUE_SEED,
+) -> list[Task]:
+    """`n` tasks from `seed` on catalogue `catalogue_seed`; difficulties cycle easy/medium/hard unless
+    one is given."""
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
     if difficulty is not None and difficulty not in DIFFICULTIES:
         raise ValueError(f"difficulty must be one of {DIFFICULTIES}, got {difficulty!r}")
-    prefix = prefix or f"s{seed}"
+    prefix = prefix or generated_prefix(seed, catalogue_seed)
     tasks = []
     for index in range(n):
         level = difficulty or DIFFICULTIES[index % len(DIFFICULTIES)]
-        tasks.append(make_task(f"{prefix}-{index:04d}", seed * 100_003 + index, level))
+        tasks.append(make_task(f"{prefix}-{index:04d}", seed * 100_003 + index, level, catalogue_seed))
     return tasks
 
 
-def generated_task(seed: int, index: int) -> Task:
-    """Task `index` of `generate(seed, n)` for any n > index (id ``s<seed>-<index>``)."""
-    return make_task(f"s{seed}-{index:04d}", seed * 100_003 + index, DIFFICULTIES[index % len(DIFFICULTIES)])
+def generated_task(seed: int, index: int, catalogue_seed: int = CATALOGUE_SEED) -> Task:
+    """Task `index` of `generate(seed, n, catalogue_seed=...)` for any n > index (id
+    ``s<seed>-<index>``, or ``c<catalogue>-s<seed>-<index>`` off catalogue 0)."""
+    return make_task(
+        f"{generated_prefix(seed, catalogue_seed)}-{index:04d}", seed * 100_003 + index,
+        DIFFICULTIES[index % len(DIFFICULTIES)], catalogue_seed,
+    )
 
 
-def generate_fresh(seed: int, n: int) -> list[Task]:
-    """`n` tasks no frozen suite holds: refuses the seeds the suites were generated from."""
-    for split, (suite_seed, _) in SUITE_SPECS.items():
-        if seed == suite_seed:
-            raise ValueError(f"generate_seed {seed} is the seed of the frozen {split!r} suite; choose another")
-    return generate(seed, n)
+def generate_fresh(seed: int, n: int, catalogue_seed: int = CATALOGUE_SEED) -> list[Task]:
+    """`n` tasks no frozen suite holds: on catalogue 0, refuses the seeds the suites were generated
+    from (another catalogue holds no frozen task at all)."""
+    if catalogue_seed == CATALOGUE_SEED:
+        for split, (suite_seed, _) in SUITE_SPECS.items():
+            if seed == suite_seed:
+                raise ValueError(f"generate_seed {seed} is the seed of the frozen {split!r} suite; choose another")
+    return generate(seed, n, catalogue_seed=catalogue_seed)
 
 
 def suite_lines(split: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from agentq.components import registry
-from agentq.components.critics import HeuristicCritic
+from mock_sites.restaurant.heuristics.components import HeuristicCritic
 import component_pages as P
 from component_states import restore
 from envs.oracle import Oracle

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agentq.components.heuristics import score_actions
-from agentq.components.matching import choose_slot
-from agentq.components.instruction import read_instruction
-from agentq.components.obs_reading import read_page
-from agentq.components.policies import HeuristicPolicy
+from mock_sites.restaurant.heuristics.components import HeuristicPolicy
+from mock_sites.restaurant.heuristics.matching import choose_slot
+from mock_sites.restaurant.heuristics.page import read_page
+from mock_sites.restaurant.heuristics.request import read_instruction
+from mock_sites.restaurant.heuristics.scoring import score_actions
 import component_pages as P
 
 POLICY = HeuristicPolicy()

@@ -19,7 +19,8 @@ from twin_helpers import component_output, twin_task
 from envs.oracle import Oracle
 
 PACKAGE = Path(registry.__file__).resolve().parent
-PUBLIC_MODULES = ("obs_reading", "instruction", "heuristics", "noise", "matching")
+HEURISTICS = PACKAGE.parents[1] / "mock_sites" / "restaurant" / "heuristics"  # the restaurant's own components
+PUBLIC_MODULES = ("obs_reading", "noise")
 HIDDEN = ("mock_sites",)
 NON_PRIVILEGED = [
     ("policy", {"name": "random"}),
@@ -50,9 +51,22 @@ def test_component_modules_do_not_import_the_site():
         assert not any(name.endswith("privileged") or name.startswith("envs") for name in imported), module
 
 
+def test_the_restaurant_heuristics_import_public_readers_only():
+    """Their own package and agentq's generic readers: never the env, the oracle, or the site's
+    tasks, expert, evaluator, user model or database."""
+    modules = sorted(HEURISTICS.glob("*.py"))
+    assert {"scoring.py", "judge.py", "page.py", "request.py"} <= {p.name for p in modules}
+    for path in modules:
+        for name in _imports(path):
+            assert not name.startswith("mock_sites") or name.startswith("mock_sites.restaurant.heuristics"), (path.name, name)
+            assert not name.startswith("envs") and "privileged" not in name and "oracle" not in name, (path.name, name)
+
+
 def test_importing_the_components_loads_no_site_module():
-    code = (
-        "import sys, agentq.components.registry, agentq.components.heuristics\n"
+    code = (  # agentq's own components never load a site; only a site's component names do
+        "import sys\n"
+        "from agentq.components import registry\n"
+        "registry.build('policy', 'random'), registry.validate('critic', {'name': 'expert'})\n"
         "bad = sorted(m for m in sys.modules if m.startswith('mock_sites'))\n"
         "assert not bad, bad\n"
     )

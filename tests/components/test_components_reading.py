@@ -1,11 +1,14 @@
-"""Reading observation texts, urls, action strings and instructions."""
+"""Reading observation texts, urls, action strings and instructions: the generic readers of
+`agentq.components.obs_reading`, and the restaurant's own (its cards, slots and instructions)."""
 
 from __future__ import annotations
 
 import pytest
 
-from agentq.components.instruction import read_instruction, read_request
-from agentq.components.obs_reading import read_action, read_page, read_url, time_minutes
+from agentq.components import obs_reading
+from agentq.components.obs_reading import read_action, read_url, time_minutes
+from mock_sites.restaurant.heuristics.page import read_page
+from mock_sites.restaurant.heuristics.request import read_instruction, read_request
 import component_pages as P
 
 
@@ -20,6 +23,14 @@ def test_element_lines_are_parsed():
     assert page.h1 == "Your details" and page.title == "Your details | TableTop"
     assert "Enter the phone number as 415-555-0134" in page.texts
     assert page.by_id[6].group == page.by_id[13].group >= 0 and page.by_id[5].group == -1
+
+
+def test_the_generic_reader_reads_the_same_records_and_knows_no_cards():
+    for text in (P.details(phone="(312) 555 0428", invalid=True), P.confirmation(), P.restaurant_page([("5:00 PM", 9)])):
+        generic, site = obs_reading.read_page(text), read_page(text)
+        fields = ("title", "h1", "headings", "texts", "elements", "by_id", "flow", "dialogue")
+        assert all(getattr(generic, f) == getattr(site, f) for f in fields)
+        assert not hasattr(generic, "articles") and not hasattr(generic, "details")
 
 
 def test_result_cards_know_their_slots():

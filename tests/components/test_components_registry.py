@@ -96,3 +96,62 @@ def test_built_components_keep_their_params(env):
     assert (critic.accuracy, critic.seed) == (0.7, 9)
     judge = registry.build("judge", {"name": "noisy", "flip": 0.25, "base": "heuristic"}, seed=4)
     assert (judge.flip, judge.seed, judge.base.name) == (0.25, 4, "heuristic")
+
+
+# -- components a site provides ------------------------------------------------------------------
+def test_the_heuristics_are_the_restaurant_sites_and_agentq_holds_none():
+    for kind in registry.KINDS:
+        assert "heuristic" not in registry.REGISTRY[kind]  # agentq's own table
+        assert registry.provider(kind, "heuristic") == "restaurant"
+        assert registry.entries(kind)["heuristic"].privileged is False
+    assert registry.provider("policy", "random") is None and registry.provider("policy", "nope") is None
+    built = registry.build("critic", {"name": "heuristic", "scale": 5.0})
+    assert type(built).__module__ == "mock_sites.restaurant.heuristics.components" and built.scale == 5.0
+    assert registry.not_provided_on("restaurant") == {}
+    assert registry.not_provided_on("miniwob") == {
+        (kind, "heuristic"): "is provided by the restaurant site only" for kind in registry.KINDS
+    }
+
+
+class _Site:
+    """A stand-in site adapter for the contract's refusals."""
+
+    offered: list = []
+
+    def components(self) -> list:
+        return list(self.offered)
+
+
+def _with_sites(monkeypatch, offers: dict[str, list]) -> None:
+    import agentq.agents.sites as sites
+
+    table = {}
+    for name, offered in offers.items():
+        cls = type(f"Site_{name}", (_Site,), {"offered": offered})
+        monkeypatch.setitem(globals(), cls.__name__, cls)  # importable by the table's path
+        table[name] = f"{__name__}:{cls.__name__}"
+    monkeypatch.setattr(sites, "SITES", table)
+    registry._site_tables.cache_clear()  # read again from the stand-ins (and cleared after the test)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_site_tables():
+    yield
+    registry._site_tables.cache_clear()
+
+
+def test_a_site_cannot_take_a_built_in_name_or_another_sites(monkeypatch):
+    mine = registry.Entry("policy", "mine", registry.NoParams, False, lambda s, o, seed: object(), "a site's policy")
+    _with_sites(monkeypatch, {"a": [mine], "b": []})
+    assert registry.provider("policy", "mine") == "a" and registry.names("policy").count("mine") == 1
+    assert registry.not_provided_on("b") == {("policy", "mine"): "is provided by the a site only"}
+    random = registry.Entry("policy", "random", registry.NoParams, False, lambda s, o, seed: object(), "")
+    _with_sites(monkeypatch, {"a": [random]})
+    with pytest.raises(ValueError, match="site 'a' provides policy 'random': that name is a built-in"):
+        registry.names("policy")
+    _with_sites(monkeypatch, {"a": [mine], "b": [mine]})
+    with pytest.raises(ValueError, match="site 'a' provides one of that name too"):
+        registry.build("policy", "mine")
+    _with_sites(monkeypatch, {"a": ["not an entry"]})
+    with pytest.raises(TypeError, match="must be a registry Entry"):
+        registry.validate("policy", "mine")

@@ -26,7 +26,11 @@ def test_components_that_need_an_expert_or_the_restaurant_are_refused_with_one_r
         "critic": {"name": "ensemble", "members": ["expert", {"name": "heuristic"}]}, "judge": {"name": "env"},
     })  # fmt: skip
     found = unavailable_components(site, agent)
-    assert len(found) == 3 and all("no expert" in reason for reason in found)
+    assert found == [
+        "policy 'noisy_expert' needs the expert, and MiniWoB has no expert",
+        "critic 'expert' needs the expert, and MiniWoB has no expert",
+        "critic 'heuristic' is provided by the restaurant site only",
+    ]
     assert unavailable_components(load_site("restaurant"), agent) == []
 
 
@@ -49,3 +53,19 @@ def test_the_page_verdict_is_success_only_at_raw_reward_one():
     assert site.evaluate_state(SimpleNamespace(terminated=True, raw_reward=1.0)).success
     assert not site.evaluate_state(SimpleNamespace(terminated=True, raw_reward=0.6)).success
     assert not site.evaluate_state(SimpleNamespace(terminated=False, raw_reward=0.0)).success
+
+
+def test_a_restaurant_component_on_miniwob_is_one_config_error_before_any_episode(tmp_path, capsys):
+    from agentq import run as run_cli
+
+    config = tmp_path / "exp.yaml"
+    config.write_text(
+        "name: h\nenv: {name: miniwob}\ntasks: {split: dev, n: 1}\n"
+        "agents:\n  - name: h\n    kind: pure\n    policy: {name: heuristic}\n", encoding="utf-8",
+    )  # fmt: skip
+    assert run_cli.main(["--config", str(config), "--out", str(tmp_path / "run")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {config}:7: agents[0].policy.name: policy 'heuristic' is provided by the restaurant site only; "
+        "env 'miniwob' cannot run it (got 'heuristic')\n"
+    )
+    assert not (tmp_path / "run").exists()  # refused before anything was written

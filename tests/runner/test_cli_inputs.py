@@ -10,7 +10,7 @@ from runner_helpers import REPO, base_config, run_module, write_yaml
 
 from agentq import run as run_cli
 from agentq.agents.settings import KINDS
-from agentq.components.registry import REGISTRY
+from agentq.components import registry
 from agentq.config import ConfigError, load_config
 
 
@@ -55,12 +55,13 @@ def test_list_names_every_kind_and_component_with_its_settings(capsys):
     text = capsys.readouterr().out
     for kind in KINDS:
         assert f"\n    {kind}: uses " in text
-    for component_kind, entries in REGISTRY.items():
-        for name, entry in entries.items():
+    for component_kind in registry.KINDS:  # agentq's own and the sites' (the restaurant's heuristics)
+        for name, entry in registry.entries(component_kind).items():
             assert f"\n    {name}: {entry.summary}" in text, (component_kind, name)
             for field in entry.params.model_fields:
                 assert f"\n        {field}: " in text
     assert "temperature: float = " in text and "package.module:Class" in text
+    assert "(not privileged; provided by the restaurant site, for its pages only)" in text
 
 
 def test_the_run_prints_where_its_report_is(tmp_path):
@@ -101,7 +102,7 @@ def test_every_mistake_of_a_file_is_one_located_message(tmp_path):
         f"{path}:5: agents[0].policy.pp: unknown parameter of policy 'noisy_expert'; did you mean 'p'? "
         "(parameters: p, mistakes, temperature) (got 0.6)",
         f"{path}:9: agents[1].critic.name: unknown critic 'noisy_expurt'; did you mean 'noisy_expert'? "
-        f"(known critic names: {', '.join(sorted(REGISTRY['critic']))}) (got 'noisy_expurt')",
+        f"(known critic names: {', '.join(registry.names('critic'))}) (got 'noisy_expurt')",
         f"{path}:11: agents[1].planner.simulatons: unknown key 'simulatons' (did you mean 'simulations'?)",
         f"{path}:14: agents[2].frobnicate: unknown key 'frobnicate'",
     ]

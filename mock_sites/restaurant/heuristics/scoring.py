@@ -14,27 +14,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from agentq.components.instruction import Request, occasion_option, read_request, seating_option
-from agentq.components.matching import (
+from agentq.components.obs_reading import ActionRead, Elem, UrlRead, fold, read_action, read_url, time_minutes
+from mock_sites.restaurant.heuristics.matching import (
     choose_slot,
-    fold,
     iso_matches,
     option_for,
     reports_unavailable,
     review_mismatches,
     summary_matches,
 )
-from agentq.components.obs_reading import (
-    ActionRead,
-    Article,
-    Elem,
-    PageRead,
-    UrlRead,
-    read_action,
-    read_page,
-    read_url,
-    time_minutes,
-)
+from mock_sites.restaurant.heuristics.page import Article, TableTopPage, read_page
+from mock_sites.restaurant.heuristics.request import Request, occasion_option, read_request, seating_option
 
 BEST = 10.0
 GOOD = 8.0
@@ -54,7 +44,7 @@ SEARCH_FIELDS = ("city", "date", "time", "party size")
 class PageContext:
     """One observation, read once: page kind, the request, and what each element is for."""
 
-    page: PageRead
+    page: TableTopPage
     url: UrlRead
     request: Request
     kind: str
@@ -174,7 +164,7 @@ class PageContext:
 
 
 # -- building contexts ---------------------------------------------------------------------------
-def _page_kind(page: PageRead, url: UrlRead) -> str:
+def _page_kind(page: TableTopPage, url: UrlRead) -> str:
     for element in page.elements:
         if element.role == "button" and fold(element.name) in OVERLAY_BUTTONS:
             return "overlay"

@@ -7,15 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agentq.components.instruction import Request, normal_phone, occasion_option, seating_option
-from agentq.components.obs_reading import Article, time_minutes
+from agentq.components.obs_reading import fold, time_minutes
+from mock_sites.restaurant.heuristics.page import Article
+from mock_sites.restaurant.heuristics.request import Request, normal_phone, occasion_option, seating_option
 
 UNAVAILABLE_WORDS = ("not available", "unavailable", "no table", "fully booked", "no availability", "booked up")
-
-
-def fold(text: str | None) -> str:
-    """Whitespace-collapsed, case-folded text for comparisons."""
-    return " ".join((text or "").split()).casefold()
 
 
 def party_of(label: str) -> int | None:
