@@ -4,7 +4,7 @@ step-level DPO), with a checkpoint after each stage (and each iteration).
 
 Examples::
 
-    python -m agentq.train --config experiments/agentq_learning.yaml --out runs/agentq_learning
+    python -m agentq.train --config experiments/agentq_learning.yaml --out runs/agentq_learning --workers 2
     python -m agentq.train --config experiments/learn/base_rft.yaml --out runs/train
     python -m agentq.train --config experiments/learn/quick.yaml --set stages.base.demos=20
     python -m agentq.train --resume runs/train        # after a kill: finished stages are skipped
@@ -39,7 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted run in DIR (finished stages are skipped)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override a field (value read as YAML), e.g. stages.base.demos=50; repeatable")  # fmt: skip
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="train up to N stages at once, each in its own process, as soon as the stage it starts "
+                        "from is done (the checkpoints do not depend on N; default 1)")  # fmt: skip
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
 
 
 def resolve(args: argparse.Namespace) -> tuple[TrainConfig, Path, bool]:
@@ -87,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg, out, resume = resolve(args)
         with progress:
-            outcome = run_training(cfg, out, resume=resume, phase=phase, on_stage=on_stage)
+            outcome = run_training(cfg, out, resume=resume, phase=phase, on_stage=on_stage, workers=args.workers)
     except (ConfigError, TrainSplitError, TrainRunError) as exc:  # bad input: the config, a split, the folder
         print(f"error: {exc}", file=sys.stderr)
         return 2

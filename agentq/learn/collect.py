@@ -120,13 +120,14 @@ class TrainEnv:
         obs, _ = self.env.reset(seed=seed % 2**31, options={"task_id": task_id})
         traj = Trajectory(task_id)
         terminated = False
+        pages: list[str] = []  # the text trees the actions were taken at (the judge reads them)
         for step in range(self.max_steps if max_steps is None else min(max_steps, self.max_steps)):
             legal = list(dict.fromkeys(self.env.unwrapped.legal_actions()))
             seen = {**obs, "legal_actions": legal, "history": list(traj.actions)}
             if prefix_every and step % prefix_every == 0:
                 if step:
-                    traj.outcomes.append(OutcomeExample(featuriser.outcome_ids(seen["goal"], traj.actions, seen), 0.0, task_id))
-                traj.outcomes += self._probe_stops(seen, legal, traj.actions, featuriser, task_id)
+                    traj.outcomes.append(OutcomeExample(featuriser.outcome_ids(seen["goal"], traj.actions, seen, pages), 0.0, task_id))
+                traj.outcomes += self._probe_stops(seen, legal, traj.actions, pages, featuriser, task_id)
             action = choose(seen, legal)
             if action is None:
                 break
@@ -136,16 +137,17 @@ class TrainEnv:
                 traj.logprobs.append(getattr(choose, "last_logprob", None))
             else:
                 traj.missed += 1
+            pages.append(str(seen.get("text", "")))
             obs, _, terminated, truncated, _ = self.env.step(action)
             traj.actions.append(action)
             if terminated or truncated:
                 break
         traj.success = self._verdict(terminated)
         final = {**obs, "history": list(traj.actions)}
-        traj.outcomes.append(OutcomeExample(featuriser.outcome_ids(obs["goal"], traj.actions, final), float(traj.success), task_id))
+        traj.outcomes.append(OutcomeExample(featuriser.outcome_ids(obs["goal"], traj.actions, final, pages), float(traj.success), task_id))
         return traj
 
-    def _probe_stops(self, seen: Obs, legal: list[str], actions: list[str], featuriser: Featuriser,
+    def _probe_stops(self, seen: Obs, legal: list[str], actions: list[str], pages: list[str], featuriser: Featuriser,
                      task_id: str) -> list[OutcomeExample]:  # fmt: skip
         """Outcomes of ending the episode here with each legal ``stop(...)``, labelled by the
         evaluator; the env is put back afterwards. Without them the judge rarely sees a wrong stop
@@ -157,7 +159,8 @@ class TrainEnv:
             obs, _, terminated, _, _ = env.step(action)
             label = float(self._verdict(terminated))
             ended = [*actions, action]
-            out.append(OutcomeExample(featuriser.outcome_ids(seen["goal"], ended, {**obs, "history": ended}), label, task_id))
+            on_the_way = [*pages, str(seen.get("text", ""))]
+            out.append(OutcomeExample(featuriser.outcome_ids(seen["goal"], ended, {**obs, "history": ended}, on_the_way), label, task_id))
             env.restore(state)
         return out
 

@@ -7,8 +7,12 @@ holds and where the instruction's words reappear (the "attention" a tiny bag mod
 by itself in a few minutes on one core). Since version 3 the instruction's typed values (times,
 dates, phones, e-mails, numbers, names; `values.py`) are matched against the page's text and link
 lines, labels and field values, and against each candidate's label and argument, normalised, so
-``19:00`` matches ``7:00 PM`` (``vk:``, ``vx:``, ``av:``, ``lv:`` features). Inputs are the public
-observation only: the instruction, the page text, the URL, the actions so far and the legal actions.
+``19:00`` matches ``7:00 PM`` (``vk:``, ``vx:``, ``av:``, ``lv:`` features). Since version 4 the
+judge also reads the pages on the way (the observations the trajectory's actions were taken at):
+whether a requested value was offered there as a choice (an element's label) while the final
+page shows another (``vo:``), and how far a shown clock time is from the requested one (``vd:``).
+Inputs are the public observation only: the instruction, the page text, the URL, the actions so
+far, the pages seen on the way and the legal actions.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ class FeatureConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     buckets: int = Field(1 << 15, ge=64)
-    version: Literal[3] = Field(3, description="3: typed value matching; older checkpoints must be retrained")
+    version: Literal[4] = Field(
+        4, description="4: typed value matching, the judge reads the pages on the way; older checkpoints must be retrained")
 
 
 def _bucket(n: int) -> str:
@@ -145,8 +150,10 @@ class Featuriser:
         return self.state_ids(obs, info), [self.candidate_ids(a, info) for a in actions]
 
     # -- outcomes (the judge) -------------------------------------------------------------------
-    def outcome_names(self, goal: str, actions: Sequence[str], final_obs: Obs) -> list[str]:
-        """Features of a finished (or cut-off) trajectory: the final page read against the request.
+    def outcome_names(self, goal: str, actions: Sequence[str], final_obs: Obs, pages: Sequence[str] = ()) -> list[str]:
+        """Features of a finished (or cut-off) trajectory: the final page read against the request,
+        and against what the pages on the way (`pages`: the text trees the actions were taken at)
+        offered as choices.
 
         Only words the request does not hold are kept as themselves (``sold``, ``confirmed``); the
         request's own words (names, places) enter through match counts, so the model learns how
@@ -186,11 +193,71 @@ class Featuriser:
         wanted_digits = {k for k in request if k.isdigit()}
         names.append(f"md:{_share(len(wanted_digits & page_keys), len(wanted_digits))}")
         names.append(f"mp:{_share(len(request & page_keys), len(request))}")
+        names += _offered_names(info, offered_values(tuple(pages)))
         return names + _outcome_value_names(info, foreign(tokens(info.page.headings[0]))[:3] if info.page.headings else [],
                                             last.verb if last else "none")  # fmt: skip
 
-    def outcome_ids(self, goal: str, actions: Sequence[str], final_obs: Obs) -> list[int]:
-        return self.ids(self.outcome_names(goal, actions, final_obs))
+    def outcome_ids(self, goal: str, actions: Sequence[str], final_obs: Obs, pages: Sequence[str] = ()) -> list[int]:
+        return self.ids(self.outcome_names(goal, actions, final_obs, pages))
+
+
+def pages_of(trajectory: Sequence[Any]) -> list[str]:
+    """The text trees a trajectory's actions were taken at (steps with an ``obs``, or dicts)."""
+    out = []
+    for step in trajectory:
+        obs = step.get("obs") if isinstance(step, dict) else getattr(step, "obs", None)
+        if isinstance(obs, dict) and obs.get("text"):
+            out.append(str(obs["text"]))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _choice_values(text: str) -> Values:
+    """The typed values of a page's element labels: what it offered as choices."""
+    found = Values()
+    for element in read_page(text).elements.values():
+        found = found.union(extract(element.label, names=False))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def offered_values(pages: tuple[str, ...]) -> Values:
+    """The typed values the pages on the way offered as choices (their elements' labels)."""
+    found = Values()
+    for text in dict.fromkeys(pages):
+        found = found.union(_choice_values(text))
+    return found
+
+
+_OFFERED_KINDS = ("time", "date", "number", "name")
+
+
+def _minutes(clock: str) -> int:
+    hour, minute = clock.split(":")
+    return int(hour) * 60 + int(minute)
+
+
+def _distance_bucket(minutes: int) -> str:
+    return next((str(b) for b in (0, 15, 30, 60, 120) if minutes <= b), "more")
+
+
+def _offered_names(info: StateInfo, offered: Values) -> list[str]:
+    """Per requested kind: whether the final page shows the requested value, and whether a page on
+    the way offered it as a choice (``vo:time:none:offered``: it was there to take, and the outcome
+    shows another); for clock times, how far the nearest shown time is from the requested one."""
+    wanted, shown = info.wanted, info.shown
+    names = []
+    for kind in _OFFERED_KINDS:
+        if not wanted.of(kind):
+            continue
+        share = _share(len(found_values(kind, wanted.of(kind), shown.of(kind))), len(wanted.of(kind)))
+        was_offered = "offered" if found_values(kind, wanted.of(kind), offered.of(kind)) else "not"
+        names.append(f"vo:{kind}:{share}:{was_offered}")
+    if wanted.time and shown.time:
+        gap = min(abs(_minutes(a) - _minutes(b)) for a in wanted.time for b in shown.time)
+        offered_time = "offered" if wanted.time & offered.time else "not"
+        names += [f"vd:time:{_distance_bucket(gap)}", f"vdo:time:{_distance_bucket(gap)}:{offered_time}"]
+    return names
 
 
 def _field_names(name: str, text: str, request: frozenset[str]) -> tuple[list[str], int]:
@@ -317,8 +384,8 @@ def _line_content(line: str) -> str:
 
 
 def _labelled_value_names(page: PageView, wanted: Values) -> list[str]:
-    """Each value shown under a short label line (``Party size`` then ``2 people``; ``Restaurant``
-    then the link ``Nonna's Table``) against the request: ``lb:party size:number:miss``."""
+    """Each value shown under a short label line (``Guests`` then ``2 people``; ``Venue`` then
+    the link ``Blue Door``) against the request: ``lb:guests:number:miss``."""
     names = []
     contents = [_line_content(line) for line in page.lines]
     for label, value in zip(contents, contents[1:]):

@@ -57,8 +57,9 @@ class OutcomeScorer:
         self.model = model.eval()
         self.featuriser = Featuriser(features)
 
-    def probability(self, goal: str, actions: Sequence[str], final_obs: Obs) -> float:
-        ids, offsets = _flat([self.featuriser.outcome_ids(goal, actions, final_obs)])
+    def probability(self, goal: str, actions: Sequence[str], final_obs: Obs, pages: Sequence[str] = ()) -> float:
+        """`pages`: the text trees the actions were taken at (the pages on the way)."""
+        ids, offsets = _flat([self.featuriser.outcome_ids(goal, actions, final_obs, pages)])
         with torch.inference_mode():
             logit = float(self.model(ids, offsets)[0])
         return 1.0 / (1.0 + np.exp(-max(-60.0, min(60.0, logit))))

@@ -17,7 +17,9 @@ iteration's).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,27 +117,25 @@ def iteration_name(stage: str, iteration: int) -> str:
     return f"{stage}_iter{iteration}"
 
 
-def _run_iterated(cfg: TrainConfig, stage: IteratedStage, out: Path, env_of: Any, resume: bool, phase: Phase,
-                  on_stage: Any, outcome: TrainOutcome) -> dict[str, Any]:  # fmt: skip
+def _run_iterated(cfg: TrainConfig, stage: IteratedStage, out: Path, env_of: Any, resume: bool,
+                  phase: Phase) -> list[tuple[str, dict[str, Any], bool]]:  # fmt: skip
+    """Each iteration (skipping finished ones on resume), then the stage's copy of the last."""
     run = run_agentq_iteration if stage.kind == "agentq" else run_outcome_dpo_iteration
     previous = stage.init
-    records = []
+    units = []
     for i in range(1, stage.iterations + 1):
         unit = iteration_name(stage.name, i)
         record = finished(out, unit) if resume else None
+        skipped = record is not None
         if record is None:
             result = run(cfg, stage, i, stage_dir(out, previous), env_of(), phase)  # type: ignore[arg-type]
             _write_data(out, unit, result.pairs)
             record = _write_stage(out, unit, cfg, result)
-        else:
-            outcome.skipped.append(unit)
-        outcome.stages[unit] = record
-        if on_stage is not None:
-            on_stage(unit, record, unit in outcome.skipped)
-        records.append(record)
+        units.append((unit, record, skipped))
         previous = unit
-    steps = sum(r["notes"].get("collection_env_steps", 0) for r in records)
-    return _copy_stage(out, previous, stage.name, {"iterations": stage.iterations, "collection_env_steps": steps})
+    steps = sum(r["notes"].get("collection_env_steps", 0) for _, r, _ in units)
+    copy = _copy_stage(out, previous, stage.name, {"iterations": stage.iterations, "collection_env_steps": steps})
+    return [*units, (stage.name, copy, False)]
 
 
 def finished(out: Path, stage: str) -> dict[str, Any] | None:
@@ -145,11 +145,49 @@ def finished(out: Path, stage: str) -> dict[str, Any] | None:
 
 
 def run_training(cfg: TrainConfig, out: Path, resume: bool = False, phase: Phase = _quiet,
-                 on_stage: Any = None) -> TrainOutcome:  # fmt: skip
-    """Run (or finish) every stage of `cfg` into `out`; `on_stage(name, record, skipped)` after each."""
+                 on_stage: Any = None, workers: int = 1) -> TrainOutcome:  # fmt: skip
+    """Run (or finish) every stage of `cfg` into `out`; `on_stage(name, record, skipped)` after each.
+
+    With `workers` > 1, stages whose starting point is trained run at once, each in a process of
+    its own (`phase` then reports only the stages run here). Every stage gets a fresh env, so a
+    stage's models are the same whichever stages ran before it or beside it.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
     prepare(cfg, out, resume)
-    torch.set_num_threads(cfg.threads)
     outcome = TrainOutcome(out)
+
+    def record(units: list[tuple[str, dict[str, Any], bool]]) -> None:
+        for unit, rec, skipped in units:
+            outcome.stages[unit] = rec
+            if skipped:
+                outcome.skipped.append(unit)
+            if on_stage is not None:
+                on_stage(unit, rec, skipped)
+
+    if workers == 1:
+        for stage in cfg.stages:
+            record(_train_stage(cfg, stage.name, out, resume, phase))
+    else:
+        _train_in_parallel(cfg, out, resume, workers, record)
+    final = cfg.final_stage()
+    if final is not None:
+        rec = finished(out, FINAL) if resume else None
+        if rec is None or rec.get("copy_of") != final or rec["hashes"] != outcome.stages[final]["hashes"]:
+            rec = _copy_stage(out, final, FINAL, {})
+        record([(FINAL, rec, False)])
+    return outcome
+
+
+def _train_stage(cfg: TrainConfig, name: str, out: Path, resume: bool,
+                 phase: Phase = _quiet) -> list[tuple[str, dict[str, Any], bool]]:  # fmt: skip
+    """Train (or skip, when finished) one stage with an env of its own: (unit, record, skipped) for
+    each of its iterations, then the stage itself."""
+    torch.set_num_threads(cfg.threads)
+    stage = cfg.stage(name)
+    done = finished(out, stage.name) if resume else None
+    if done is not None:
+        return [(stage.name, done, True)]
     env: TrainEnv | None = None
 
     def env_of() -> TrainEnv:
@@ -157,29 +195,36 @@ def run_training(cfg: TrainConfig, out: Path, resume: bool = False, phase: Phase
         env = env or TrainEnv(cfg.env.name, cfg.env.max_steps, cfg.env.catalogue_seed)
         return env
 
+    units: list[tuple[str, dict[str, Any], bool]] = []
     try:
-        for stage in cfg.stages:
-            record = finished(out, stage.name) if resume else None
-            if record is not None:
-                outcome.skipped.append(stage.name)
-            elif isinstance(stage, BaseStage):
-                record = _write_stage(out, stage.name, cfg, run_base(cfg, stage, env_of(), phase))
-            elif isinstance(stage, RFTStage):
-                record = _write_stage(out, stage.name, cfg, run_rft(cfg, stage, stage_dir(out, stage.init), env_of(), phase))
-            else:
-                record = _run_iterated(cfg, stage, out, env_of, resume, phase, on_stage, outcome)
-            outcome.stages[stage.name] = record
-            if on_stage is not None:
-                on_stage(stage.name, record, stage.name in outcome.skipped)
-        final = cfg.final_stage()
-        if final is not None:
-            record = finished(out, FINAL) if resume else None
-            if record is None or record.get("copy_of") != final or record["hashes"] != outcome.stages[final]["hashes"]:
-                record = _copy_stage(out, final, FINAL, {})
-            outcome.stages[FINAL] = record
-            if on_stage is not None:
-                on_stage(FINAL, record, False)
+        if isinstance(stage, BaseStage):
+            units.append((stage.name, _write_stage(out, stage.name, cfg, run_base(cfg, stage, env_of(), phase)), False))
+        elif isinstance(stage, RFTStage):
+            result = run_rft(cfg, stage, stage_dir(out, stage.init), env_of(), phase)
+            units.append((stage.name, _write_stage(out, stage.name, cfg, result), False))
+        else:
+            units += _run_iterated(cfg, stage, out, env_of, resume, phase)
     finally:
         if env is not None:
             env.close()
-    return outcome
+    return units
+
+
+def _train_in_parallel(cfg: TrainConfig, out: Path, resume: bool, workers: int, record: Any) -> None:
+    """Each stage in a process of its own as soon as the stage it starts from is trained."""
+    waiting = [s.name for s in cfg.stages]
+    ready: set[str] = set()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        running: dict[Future[Any], str] = {}
+        while waiting or running:
+            for name in list(waiting):
+                init = getattr(cfg.stage(name), "init", None)
+                if init is None or init in ready:
+                    running[pool.submit(_train_stage, cfg, name, out, resume)] = name
+                    waiting.remove(name)
+            if not running:
+                raise TrainRunError(f"stages {waiting} start from stages that never finish")  # link_errors rules this out
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                ready.add(running.pop(future))
+                record(future.result())

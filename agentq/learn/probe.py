@@ -29,7 +29,7 @@ from agentq.stats import quality_measures
 
 from .batches import OutcomeExample
 from .collect import TrainEnv, require_train
-from .features import Featuriser
+from .features import Featuriser, pages_of
 from .inference import CandidateModel, OutcomeScorer
 
 Obs = dict[str, Any]
@@ -70,10 +70,11 @@ class RecordingJudge:
 
     def judge(self, goal: str, trajectory: Sequence[Any], final_obs: Obs) -> float:
         actions = [str(getattr(s, "action", "")) for s in trajectory]
-        value = self.scorer.probability(goal, actions, final_obs)
+        pages = pages_of(trajectory)
+        value = self.scorer.probability(goal, actions, final_obs, pages)
         ctx = self.ctx_of()
         truth = bool(ctx.search.unwrapped.terminated and ctx.search_oracle.success())
-        ids = self.featuriser.outcome_ids(goal, actions, {**final_obs, "history": actions})
+        ids = self.featuriser.outcome_ids(goal, actions, {**final_obs, "history": actions}, pages)
         self.examples.append(OutcomeExample(ids, float(truth), self.task_id))
         self.verdicts.append(bool(value >= 0.5))
         return value

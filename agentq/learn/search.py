@@ -25,7 +25,7 @@ from agentq.planner.tree import Node
 from .batches import DecisionExample, OutcomeExample, ValueExample
 from .collect import TrainEnv, require_train
 from .dpo import PreferenceExample
-from .features import Featuriser
+from .features import Featuriser, pages_of
 from .inference import CandidateModel
 
 Obs = dict[str, Any]
@@ -47,7 +47,7 @@ class EvaluatorJudge:
     def judge(self, goal: str, trajectory: Sequence[Any], final_obs: Obs) -> float:
         actions = [str(getattr(s, "action", "")) for s in trajectory]
         value = float(bool(self.env.env.unwrapped.terminated and self.env.oracle.success()))
-        ids = self.featuriser.outcome_ids(goal, actions, {**final_obs, "history": actions})
+        ids = self.featuriser.outcome_ids(goal, actions, {**final_obs, "history": actions}, pages_of(trajectory))
         self.outcomes.append(OutcomeExample(ids, value, self.task_id))
         return value
 

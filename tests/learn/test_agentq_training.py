@@ -141,6 +141,18 @@ def test_the_same_config_gives_the_same_models_and_data(run, tmp_path):
             assert (again / "data" / unit / f.name).read_bytes() == f.read_bytes(), f"{unit}/{f.name}"
 
 
+def test_stages_trained_in_parallel_give_the_same_models_and_data(run, tmp_path):
+    out, _ = run
+    parallel = tmp_path / "parallel"
+    calls: list[tuple[str, bool]] = []
+    run_training(_config(), parallel, workers=2, on_stage=lambda name, record, skipped: calls.append((name, skipped)))
+    assert _hashes(parallel) == _hashes(out)
+    assert sorted(calls) == sorted((u, False) for u in UNITS) and calls[0] == ("base", False) and calls[-1] == ("final", False)
+    for unit in ("agentq_iter1", "agentq_iter2", "outcome_dpo_iter1"):
+        for f in sorted((out / "data" / unit).iterdir()):
+            assert (parallel / "data" / unit / f.name).read_bytes() == f.read_bytes(), f"{unit}/{f.name}"
+
+
 def test_resume_redoes_a_lost_iteration_identically_and_skips_the_rest(run, tmp_path):
     out, _ = run
     expected = _hashes(out)

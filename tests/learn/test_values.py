@@ -60,3 +60,20 @@ def test_candidate_features_mark_the_argument_that_is_the_requested_value():
     assert "vselect:av:date:miss" in f.candidate_names('select(5, "Sat, Dec 12")', info)
     assert "vclick:lv:time:hit" in f.candidate_names("click(7)", info)
     assert "vclick:lv:time:miss" in f.candidate_names("click(8)", info)
+
+
+def test_outcome_features_say_whether_the_requested_value_was_offered_on_the_way():
+    goal = "Book Il Forno in Seattle for 4 people at 19:00; if sold out, the nearest time within 60 minutes."
+    offered = 'page "Times"\nmain\n  [7] link "7:00 PM"\n  [8] link "7:30 PM"'
+    sold_out = 'page "Times"\nmain\n  text "7:00 PM (sold out)"\n  [8] link "7:30 PM"'
+    final = {"text": _confirmation("7:30 PM"), "url": "/r/1"}
+    f = Featuriser()
+    passed_over = set(f.outcome_names(goal, ["click(8)"], final, [offered]))
+    no_choice = set(f.outcome_names(goal, ["click(8)"], final, [sold_out]))
+    assert "vo:time:none:offered" in passed_over and "vo:time:none:not" in no_choice
+    assert {"vd:time:30", "vdo:time:30:not"} <= no_choice
+    far = set(f.outcome_names(goal, ["click(8)"], {"text": _confirmation("4:00 PM"), "url": "/r/1"}, [sold_out]))
+    assert "vd:time:more" in far
+    right = set(f.outcome_names(goal, ["click(7)"], {"text": _confirmation("7:00 PM"), "url": "/r/1"}, [offered]))
+    assert {"vo:time:all:offered", "vd:time:0"} <= right
+    assert f.outcome_names(goal, ["click(8)"], final) == f.outcome_names(goal, ["click(8)"], final, [])

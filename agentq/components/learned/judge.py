@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from agentq.learn.features import pages_of
 from agentq.learn.inference import OutcomeScorer
 
 from .loading import cached_load
@@ -17,7 +18,8 @@ def _action_of(step: Any) -> str:
 
 
 class LearnedJudge:
-    """The probability that the trajectory succeeded, from the final page and the actions taken."""
+    """The probability that the trajectory succeeded, from the final page, the actions taken and
+    the pages they were taken at."""
 
     name = "learned"
     privileged = False
@@ -34,4 +36,4 @@ class LearnedJudge:
 
     def judge(self, goal: str, trajectory: Sequence[Any], final_obs: Obs) -> float:
         actions = [_action_of(s) for s in trajectory]
-        return self.model.probability(goal, actions, final_obs)
+        return self.model.probability(goal, actions, final_obs, pages_of(trajectory))
