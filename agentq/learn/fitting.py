@@ -74,7 +74,10 @@ Validate = Callable[[], float]  # the model's score on held-out data (higher is 
 
 def _loop(model: nn.Module, items: Sequence[T], cfg: FitConfig, seed: int,
           step: Callable[[list[T]], tuple[torch.Tensor, int]], progress: Progress | None,
-          validate: Validate | None = None) -> FitReport:  # fmt: skip
+          validate: Validate | None = None, keep_start: bool = False) -> FitReport:  # fmt: skip
+    """Train for `cfg.epochs` (early-stopped on `validate` with `cfg.patience`, keeping the best
+    epoch); with `keep_start`, the model as it came in competes as epoch 0 (a refit that only
+    validates worse leaves the model as it was)."""
     report = FitReport()
     if not items or cfg.epochs == 0:
         return report
@@ -85,6 +88,12 @@ def _loop(model: nn.Module, items: Sequence[T], cfg: FitConfig, seed: int,
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     if validate is not None:
         report.validation = []
+        if keep_start:
+            model.eval()
+            with torch.inference_mode():
+                best = (float(validate()), 0, copy.deepcopy(model.state_dict()))
+            model.train()
+            report.validation.append(best[0])
     for epoch in range(1, cfg.epochs + 1):
         total, right, seen = 0.0, 0, 0
         for chunk in _batches(items, cfg.batch_size, generator):
@@ -158,10 +167,12 @@ def fit_policy(model: ActionScorer, examples: Sequence[DecisionExample], cfg: Fi
 
 
 def fit_critic(model: ActionScorer, examples: Sequence[DecisionExample], cfg: FitConfig, seed: int,
-               progress: Progress | None = None, validation: Sequence[DecisionExample] = ()) -> FitReport:  # fmt: skip
+               progress: Progress | None = None, validation: Sequence[DecisionExample] = (),
+               keep_start: bool = False) -> FitReport:  # fmt: skip
     """A per-candidate classifier: the taken action (1) against each other legal action (0), the
     positive and the negatives of a decision weighted half and half (with `validation`, keep the
-    epoch whose top pick agrees most with the held-out expert)."""
+    epoch whose top pick agrees most with the held-out expert; with `keep_start` too, the critic as
+    it came in competes as epoch 0)."""
 
     def step(chunk: list[DecisionExample]) -> tuple[torch.Tensor, int]:
         batch = decision_batch(chunk)
@@ -178,14 +189,15 @@ def fit_critic(model: ActionScorer, examples: Sequence[DecisionExample], cfg: Fi
         grid = padded(model(*batch.inputs()), batch)
         return float((grid.argmax(1) == batch.targets).float().mean()) + policy_log_likelihood(model, validation) * 1e-3
 
-    return _loop(model, examples, cfg, seed, step, progress, validate if validation else None)
+    return _loop(model, examples, cfg, seed, step, progress, validate if validation else None, keep_start)
 
 
 def fit_critic_values(model: ActionScorer, examples: Sequence[ValueExample], cfg: FitConfig, seed: int,
-                      progress: Progress | None = None) -> FitReport:  # fmt: skip
+                      progress: Progress | None = None, validation: Sequence[DecisionExample] = ()) -> FitReport:  # fmt: skip
     """The critic as a value model: each explored candidate's sigmoid regressed on the search's value
     of it (cross-entropy with soft targets, averaged per state). Accuracy: the state's best-valued
-    candidate is the critic's top pick."""
+    candidate is the critic's top pick. With `validation` (held-out expert decisions), the epoch
+    whose top pick agrees most with the expert is kept, the critic as it came in (epoch 0) included."""
 
     def step(chunk: list[ValueExample]) -> tuple[torch.Tensor, int]:
         batch = decision_batch([DecisionExample(e.state, e.candidates, 0) for e in chunk])
@@ -196,7 +208,19 @@ def fit_critic_values(model: ActionScorer, examples: Sequence[ValueExample], cfg
         grid, truth = padded(logits.detach(), batch), padded(targets, batch)
         return loss, int((grid.argmax(1) == truth.argmax(1)).sum())
 
-    return _loop(model, examples, cfg, seed, step, progress)
+    return _loop(model, examples, cfg, seed, step, progress, _top_pick_agreement(model, validation) if validation else None,
+                 keep_start=True)  # fmt: skip
+
+
+def _top_pick_agreement(model: ActionScorer, validation: Sequence[DecisionExample]) -> Validate:
+    """The share of held-out decisions whose top-scored candidate is the expert's action."""
+
+    def validate() -> float:
+        batch = decision_batch(validation)
+        grid = padded(model(*batch.inputs()), batch)
+        return float((grid.argmax(1) == batch.targets).float().mean())
+
+    return validate
 
 
 def fit_judge(model: OutcomeModel, examples: Sequence[OutcomeExample], cfg: FitConfig, seed: int,

@@ -97,11 +97,11 @@ def _models(init_dir: Path) -> dict[str, nn.Module]:
 
 
 def _fit(kind: str, trainer: Any, model: nn.Module, data: list[Any], stage: AgentQStage | OutcomeDPOStage,
-         seed: int, phase: Phase) -> dict[str, Any]:  # fmt: skip
-    """Train `model` with `trainer(model, data, fit, seed, advance)` and the stage's fit settings."""
+         seed: int, phase: Phase, **extra: Any) -> dict[str, Any]:  # fmt: skip
+    """Train `model` with `trainer(model, data, fit, seed, advance, **extra)` and the stage's fit settings."""
     fit = getattr(stage.fit, kind)
     advance = phase(f"train {kind} ({len(data)} examples)", fit.epochs * len(data))
-    return trainer(model, data, fit, seed, advance).as_dict()
+    return trainer(model, data, fit, seed, advance, **extra).as_dict()
 
 
 def run_agentq_iteration(cfg: TrainConfig, stage: AgentQStage, iteration: int, init_dir: Path, env: TrainEnv,
@@ -125,7 +125,8 @@ def run_agentq_iteration(cfg: TrainConfig, stage: AgentQStage, iteration: int, i
         "iteration": iteration, "init": str(init_dir.name), "collection": data.summary(),
         "collection_env_steps": data.env_steps,
         "policy": _dpo_fit(cfg, stage, unit, env, models["policy"], data.step_pairs, seed, phase),
-        "critic": _fit("critic", fit_critic_values, models["critic"], data.values, stage, seed + 1, phase),
+        "critic": _fit("critic", fit_critic_values, models["critic"], data.values, stage, seed + 1, phase,
+                       validation=[d for t in validation_demos(cfg, env, featuriser, phase) for d in t.decisions]),
     }  # fmt: skip
     notes["judge"] = _harden(cfg, unit, env, models, data.outcomes, stage, seed + 2, phase)
     return StageResult(models, notes, pairs=data.pair_records)
@@ -179,7 +180,8 @@ def run_outcome_dpo_iteration(cfg: TrainConfig, stage: OutcomeDPOStage, iteratio
         "iteration": iteration, "init": str(init_dir.name), "collection_env_steps": collected,
         "collection": {**_rate(trajectories), "env_steps": collected, "pairs": len(pairs)},
         "policy": _dpo_fit(cfg, stage, unit, env, models["policy"], pairs, seed, phase),
-        "critic": _fit("critic", fit_critic, models["critic"], good, stage, seed + 1, phase),
+        "critic": _fit("critic", fit_critic, models["critic"], good, stage, seed + 1, phase, keep_start=True,
+                       validation=[d for t in validation_demos(cfg, env, featuriser, phase) for d in t.decisions]),
     }  # fmt: skip
     notes["judge"] = _harden(cfg, unit, env, models, [o for t in trajectories for o in t.outcomes], stage, seed + 2, phase)
     return StageResult(models, notes, pairs=[_trajectory_record(w, lose) for w, lose in matched])

@@ -164,3 +164,22 @@ def test_early_stopping_keeps_the_best_validation_epoch_and_stops_after_patience
     assert report.epochs == report.best_epoch + 2
     with torch.inference_mode():
         assert abs(policy_log_likelihood(model, contrary) - max(report.validation)) < 1e-5  # the best epoch's weights
+
+
+def test_a_value_refit_that_validates_worse_leaves_the_critic_as_it_came():
+    from agentq.learn.batches import ValueExample
+    from agentq.learn.fitting import fit_critic, fit_critic_values
+
+    torch.manual_seed(0)
+    critic = make_model("critic", FEATURES.buckets, MODEL)
+    fit_critic(critic, _examples(), FitConfig(epochs=60, batch_size=3, lr=0.03), seed=0)
+    start = {k: v.clone() for k, v in critic.state_dict().items()}
+    # search values that prefer a wrong action everywhere, against held-out expert decisions
+    wrong = [ValueExample(e.state, e.candidates, [0.0 if i == e.target else (1.0 if i == (e.target + 1) % len(LEGAL) else 0.0)
+                                                  for i in range(len(LEGAL))]) for e in _examples()]  # fmt: skip
+    report = fit_critic_values(critic, wrong, FitConfig(epochs=20, batch_size=3, lr=0.05), seed=0, validation=_examples())
+    assert report.best_epoch == 0 and report.validation[0] == 1.0 and min(report.validation[1:]) < 1.0
+    assert all(torch.equal(start[k], v) for k, v in critic.state_dict().items())
+    # without held-out decisions the refit is kept as fitted
+    fit_critic_values(critic, wrong, FitConfig(epochs=20, batch_size=3, lr=0.05), seed=0)
+    assert not all(torch.equal(start[k], v) for k, v in critic.state_dict().items())
