@@ -9,7 +9,7 @@ heuristic policy's and with the expert's on those states.
 
     python bench/learning.py                                   # trains a small base model first
     python bench/learning.py --checkpoint runs/train/checkpoints/base --tasks 20
-    python bench/learning.py --loop experiments/agentq_learning.yaml   # + the whole loop's wall time
+    python bench/learning.py --loop experiments/agentq_learning.yaml   # + the whole loop's wall time (--workers 2)
 """
 
 from __future__ import annotations
@@ -72,6 +72,29 @@ def time_per_decision(policy: Any, states: list[tuple[dict, str]], repeats: int)
     return runs[0], float(np.median(runs[1:]))
 
 
+def judge_ms(checkpoint: Path, states: list[tuple[dict, str]], repeats: int) -> float | None:
+    """Median milliseconds of one learned-judge call on each expert state as a final page, the pages
+    before it on its task as the pages on the way (None: the checkpoint has no judge)."""
+    from agentq.components.learned.judge import LearnedJudge
+    from agentq.planner.protocols import Step
+
+    if not (checkpoint / "judge.safetensors").is_file():
+        return None
+    judge = LearnedJudge.load(str(checkpoint))
+    calls, trajectory = [], []
+    for obs, expert in states:
+        trajectory = [] if not obs["history"] else trajectory
+        calls.append((obs["goal"], list(trajectory), obs))
+        trajectory.append(Step(obs, expert))
+    runs = []
+    for _ in range(repeats + 1):
+        started = time.perf_counter()
+        for goal, steps, final in calls:
+            judge.judge(goal, steps, final)
+        runs.append((time.perf_counter() - started) * 1000 / len(calls))
+    return float(np.median(runs[1:]))
+
+
 def dpo_throughput(env: TrainEnv, model: Any, critic: Any, cfg: Any, fit: Any, env_steps: int) -> tuple[int, float, float]:
     """(pairs, pairs/s, s) of one DPO epoch on step pairs an MCTS collection of `env_steps` mined."""
     order = task_order(cfg, env)
@@ -83,15 +106,16 @@ def dpo_throughput(env: TrainEnv, model: Any, critic: Any, cfg: Any, fit: Any, e
     return len(data.step_pairs), report.examples_per_s, report.seconds
 
 
-def whole_loop(config: Path) -> list[tuple[str, float]]:
-    """Seconds per finished stage of one training run of `config` (in a temporary folder), then the total."""
+def whole_loop(config: Path, workers: int) -> list[tuple[str, float]]:
+    """Seconds per finished stage of one training run of `config` (in a temporary folder, `workers`
+    stages at once), then the total."""
     import tempfile
 
     cfg = load_train_config(config)
     marks: list[tuple[str, float]] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        run_training(cfg, Path(tmp) / "run", on_stage=lambda name, record, skipped: marks.append(
+        run_training(cfg, Path(tmp) / "run", workers=workers, on_stage=lambda name, record, skipped: marks.append(
             (name, time.perf_counter() - started)))  # fmt: skip
     return [*marks, ("total", time.perf_counter() - started)]
 
@@ -104,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--dpo-env-steps", type=int, default=20000, help="MCTS env steps that mine the DPO pairs")
     p.add_argument("--loop", type=Path, help="also time this training config end to end (e.g. experiments/agentq_learning.yaml)")
+    p.add_argument("--workers", type=int, default=2, help="stages trained at once in the --loop run (agentq.train --workers)")
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     cfg = train_config_from_dict({"name": "bench", "stages": [{"name": "base", "kind": "base", "demos": args.demos}]})
@@ -158,10 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| ms per decision, page seen before | {ms_heuristic:.2f} | {ms_learned:.2f} | "
           f"{ms_learned / ms_heuristic:.2f}x | |")
     print(f"| top action = expert's | {heuristic_expert / n:.1%} | {agree_expert / n:.1%} | | |")
+    ms_judge = judge_ms(checkpoint, states, args.repeats)
+    if ms_judge is not None:
+        print(f"| ms per learned-judge call (final page + the pages on the way) | | {ms_judge:.2f} | | |")
     print(f"| learned top action = heuristic's | | {agree_heuristic / n:.1%} | | |")
     if args.loop is not None:
-        marks = whole_loop(args.loop)
-        print(f"whole loop ({args.loop}), one command, {torch.get_num_threads()} thread(s):")
+        marks = whole_loop(args.loop, args.workers)
+        print(f"whole loop ({args.loop}), one command, {args.workers} stages at once, {torch.get_num_threads()} thread(s) each:")
         for name, at in marks:
             print(f"  {name}: done at {at / 60:.1f} min")
     return 0 if cold_l <= 2.0 else 1
