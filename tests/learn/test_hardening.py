@@ -40,7 +40,7 @@ def test_held_out_tasks_never_meet_the_fitted_tasks_or_their_collection(env):
 
 
 class _AcceptAll:
-    def probability(self, goal, actions, final_obs) -> float:
+    def probability(self, goal, actions, final_obs, pages=()) -> float:
         return 1.0
 
 
