@@ -17,9 +17,12 @@ from typing import Any
 
 import torch
 
+from agentq.config import ConfigError
+
 from .batches import DecisionExample
 from .checkpoint import CheckpointError, load
 from .collect import TrainEnv
+from .config import load_train_config
 from .features import Featuriser
 from .fitting import policy_diagnostics
 
@@ -51,13 +54,15 @@ def stage_folders(train: Path) -> list[Path]:
     return sorted(folders, key=lambda p: (p / STAGE_FILE).stat().st_mtime_ns)
 
 
-def diagnose(train: Path, split: str, n_tasks: int, site: str = "restaurant", max_steps: int = 30) -> dict[str, Any]:
-    """Per stage folder: entropy, pi(expert action), top-1 on the split's expert states."""
+def diagnose(train: Path, split: str, n_tasks: int) -> dict[str, Any]:
+    """Per stage folder: entropy, pi(expert action), top-1 on the split's expert states (the run's
+    own env: its site, step limit and catalogue)."""
     folders = stage_folders(train)
-    if not folders:
-        raise CheckpointError(f"{train}: no finished stage under checkpoints/ (is it a training folder?)")
-    first, meta = load(folders[0], "policy")
-    env = TrainEnv(site, max_steps)
+    if not folders or not (train / "config.yaml").is_file():
+        raise CheckpointError(f"{train}: no config.yaml or no finished stage under checkpoints/ (is it a training folder?)")
+    cfg = load_train_config(train / "config.yaml")
+    _, meta = load(folders[0], "policy")
+    env = TrainEnv(cfg.env.name, cfg.env.max_steps, cfg.env.catalogue_seed)
     try:
         decisions = expert_decisions(env, split, n_tasks, Featuriser(meta.features))
     finally:
@@ -77,13 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--train", type=Path, required=True, help="a training run folder (python -m agentq.train --out)")
     p.add_argument("--split", default="dev", help="the suite whose expert states are read (default dev)")
     p.add_argument("--tasks", type=int, default=100, help="its first N tasks (default 100)")
-    p.add_argument("--env", default="restaurant", help="the site (it needs an expert)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     try:
-        report = diagnose(args.train, args.split, args.tasks, args.env)
-    except (CheckpointError, KeyError, ValueError, OSError) as exc:
+        report = diagnose(args.train, args.split, args.tasks)
+    except (CheckpointError, ConfigError, KeyError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
