@@ -35,6 +35,7 @@ from agentq.learn.inference import CandidateModel  # noqa: E402
 from agentq.learn.pipeline import run_training  # noqa: E402
 from agentq.learn.search import collect_with_search  # noqa: E402
 from agentq.learn.config import train_config_from_dict  # noqa: E402
+from agentq.learn.expert_states import expert_path  # noqa: E402
 from agentq.learn.features import Featuriser  # noqa: E402
 from agentq.learn.fitting import fit_policy  # noqa: E402
 from agentq.learn.model import make_model  # noqa: E402
@@ -43,21 +44,7 @@ from agentq.learn.stages import collect_demos, task_order  # noqa: E402
 
 def dev_states(env: TrainEnv, first: int, n_tasks: int) -> list[tuple[dict[str, Any], str]]:
     """(observation with legal actions and history, expert action) along the expert's path on dev tasks."""
-    states = []
-    for task_id in env.task_ids("dev")[first:first + n_tasks]:
-        obs, _ = env.env.reset(seed=0, options={"task_id": task_id})
-        history: list[str] = []
-        for _ in range(env.max_steps):
-            legal = list(dict.fromkeys(env.env.unwrapped.legal_actions()))
-            if not legal:
-                break
-            expert = env.oracle.expert_action(legal)
-            states.append(({**obs, "legal_actions": legal, "history": list(history)}, expert))
-            obs, _, done, cut, _ = env.env.step(expert)
-            history.append(expert)
-            if done or cut:
-                break
-    return states
+    return [(obs, expert) for _, obs, expert in expert_path(env, env.task_ids("dev")[first:first + n_tasks])]
 
 
 def time_per_decision(policy: Any, states: list[tuple[dict, str]], repeats: int) -> tuple[float, float]:

@@ -29,22 +29,34 @@ from .fitting import policy_diagnostics
 STAGE_FILE = "stage.json"
 
 
-def expert_decisions(env: TrainEnv, split: str, n_tasks: int, featuriser: Featuriser) -> list[DecisionExample]:
-    """The expert's decisions on the first `n_tasks` tasks of `split` (states featurised once)."""
+def expert_path(env: TrainEnv, task_ids: list[str]) -> list[tuple[str, dict[str, Any], str]]:
+    """(task id, observation with its legal actions and history, the expert's action) at every
+    state the expert visits on each task (privileged: evaluation and benchmarks only)."""
     out = []
-    for task_id in env.task_ids(split)[:n_tasks]:
+    for task_id in task_ids:
         obs, _ = env.env.reset(seed=0, options={"task_id": task_id})
         history: list[str] = []
         for _ in range(env.max_steps):
             legal = list(dict.fromkeys(env.env.unwrapped.legal_actions()))
+            if not legal:
+                break
             expert = env.oracle.expert_action(legal)
-            if expert in legal:
-                state, candidates = featuriser.decision({**obs, "legal_actions": legal, "history": list(history)}, legal)
-                out.append(DecisionExample(state, candidates, legal.index(expert), task_id))
+            out.append((task_id, {**obs, "legal_actions": legal, "history": list(history)}, expert))
             obs, _, terminated, truncated, _ = env.env.step(expert)
             history.append(expert)
             if terminated or truncated:
                 break
+    return out
+
+
+def expert_decisions(env: TrainEnv, split: str, n_tasks: int, featuriser: Featuriser) -> list[DecisionExample]:
+    """The expert's decisions on the first `n_tasks` tasks of `split` (those whose action is legal)."""
+    out = []
+    for task_id, obs, expert in expert_path(env, env.task_ids(split)[:n_tasks]):
+        legal = obs["legal_actions"]
+        if expert in legal:
+            state, candidates = featuriser.decision(obs, legal)
+            out.append(DecisionExample(state, candidates, legal.index(expert), task_id))
     return out
 
 

@@ -184,10 +184,10 @@ def fit_critic(model: ActionScorer, examples: Sequence[DecisionExample], cfg: Fi
         grid = padded(logits.detach(), batch)
         return loss, int((grid.argmax(1) == batch.targets).sum())
 
-    def validate() -> float:
-        batch = decision_batch(validation)
-        grid = padded(model(*batch.inputs()), batch)
-        return float((grid.argmax(1) == batch.targets).float().mean()) + policy_log_likelihood(model, validation) * 1e-3
+    agreement = _top_pick_agreement(model, validation)
+
+    def validate() -> float:  # top-pick agreement, ties broken by the held-out log-likelihood
+        return agreement() + policy_log_likelihood(model, validation) * 1e-3
 
     return _loop(model, examples, cfg, seed, step, progress, validate if validation else None, keep_start)
 
