@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     def on_stage(name: str, record: dict[str, Any], skipped: bool) -> None:
         state = "skipped (already finished)" if skipped else "done"
         hashes = ", ".join(f"{k} {v[:12]}" for k, v in record["hashes"].items())
-        progress.console.print(f"stage {name}: {state}; {hashes}", highlight=False, markup=False)
+        took = f" in {record['wall_s']:.0f} s" if "wall_s" in record and not skipped and "copy_of" not in record else ""
+        progress.console.print(f"stage {name}: {state}{took}; {hashes}", highlight=False, markup=False)
 
     try:
         cfg, out, resume = resolve(args)

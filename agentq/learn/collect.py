@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -55,10 +56,13 @@ class Trajectory:
 
 class TrainEnv:
     """A site's env for training (its in-process http backend where it has one, else its first
-    backend, e.g. the browser), with an oracle on it."""
+    backend, e.g. the browser), with an oracle on it; `bootstrap_dir` keeps a run's search
+    bootstrap (see `agentq.learn.bootstrap`)."""
 
-    def __init__(self, site: str, max_steps: int, catalogue_seed: int = 0) -> None:
+    def __init__(self, site: str, max_steps: int, catalogue_seed: int = 0, bootstrap_dir: Path | None = None) -> None:
         self.site = load_site(site)
+        self.bootstrap_dir = bootstrap_dir  # where demonstrations bootstrapped from search are logged (None: nowhere)
+        self.bootstrap_logs: dict[str, Any] = {}  # key -> agentq.learn.bootstrap.BootstrapLog, read or made on first use
         backends = tuple(getattr(self.site, "backends", ("http",)))
         backend = "http" if "http" in backends else backends[0]
         self._make = lambda: self.site.make_env(backend, max_steps=max_steps, catalogue_seed=catalogue_seed)

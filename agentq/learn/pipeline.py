@@ -2,16 +2,18 @@
 
 Layout of ``OUT``: ``config.yaml`` (the resolved config), ``checkpoints/<stage>/`` with
 ``{policy,critic,judge}.safetensors`` + ``.json`` and ``stage.json`` (written last: the stage is
-done). A stage is written into a hidden ``.<stage>.partial`` folder and renamed when complete,
-so a kill leaves either a finished stage or nothing; ``--resume`` skips finished stages.
+done; it records the checkpoints' hashes, the stage's notes and its wall time, ``wall_s``). A
+stage is written into a hidden ``.<stage>.partial`` folder and renamed when complete, so a kill
+leaves either a finished stage or nothing; ``--resume`` skips finished stages.
 
 Iterated stages (``agentq``, ``outcome_dpo``) write one folder per iteration,
 ``<stage>_iter<i>``, then ``<stage>`` (a copy of the last); their preference data goes to
-``data/<stage>_iter<i>/`` (``pairs.jsonl``; step pairs also in TRL's two formats).
+``data/<stage>_iter<i>/`` (``pairs.jsonl``; step pairs also in TRL's two formats). On a site
+without an expert, ``data/bootstrap/`` logs the demonstrations' search (run once per folder).
 ``checkpoints/final`` is a copy of the config's final stage (by default the last ``agentq`` one).
 A copy's ``stage.json`` names its source (``copy_of``); the ``<stage>`` copy also records the
-iterations and, top level, ``collection_env_steps`` summed over them (its ``notes`` are the last
-iteration's).
+iterations and, top level, ``collection_env_steps`` and ``wall_s`` summed over them (its
+``notes`` are the last iteration's).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import shutil
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +76,8 @@ def prepare(cfg: TrainConfig, out: Path, resume: bool) -> None:
     stored.write_text(text, encoding="utf-8")
 
 
-def _write_stage(out: Path, name: str, cfg: TrainConfig, result: StageResult) -> dict[str, Any]:
+def _write_stage(out: Path, name: str, cfg: TrainConfig, result: StageResult, started: float) -> dict[str, Any]:
+    """Save the stage's models and its record (``wall_s``: seconds since `started`, a perf_counter)."""
     final = stage_dir(out, name)
     partial = final.with_name(f".{name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -81,7 +85,7 @@ def _write_stage(out: Path, name: str, cfg: TrainConfig, result: StageResult) ->
     for kind in KINDS:
         notes = {"stage": name, "run": cfg.name, "seed": cfg.seed}
         hashes[kind] = save(partial, kind, result.models[kind], cfg.features, cfg.model, notes)
-    record = {"stage": name, "hashes": hashes, "notes": result.notes}
+    record = {"stage": name, "hashes": hashes, "notes": result.notes, "wall_s": round(time.perf_counter() - started, 1)}
     (partial / STAGE_DONE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     shutil.rmtree(final, ignore_errors=True)
     partial.rename(final)
@@ -128,13 +132,15 @@ def _run_iterated(cfg: TrainConfig, stage: IteratedStage, out: Path, env_of: Any
         record = finished(out, unit) if resume else None
         skipped = record is not None
         if record is None:
+            started = time.perf_counter()
             result = run(cfg, stage, i, stage_dir(out, previous), env_of(), phase)  # type: ignore[arg-type]
             _write_data(out, unit, result.pairs)
-            record = _write_stage(out, unit, cfg, result)
+            record = _write_stage(out, unit, cfg, result, started)
         units.append((unit, record, skipped))
         previous = unit
     steps = sum(r["notes"].get("collection_env_steps", 0) for _, r, _ in units)
-    copy = _copy_stage(out, previous, stage.name, {"iterations": stage.iterations, "collection_env_steps": steps})
+    wall = round(sum(r.get("wall_s", 0.0) for _, r, _ in units), 1)
+    copy = _copy_stage(out, previous, stage.name, {"iterations": stage.iterations, "collection_env_steps": steps, "wall_s": wall})
     return [*units, (stage.name, copy, False)]
 
 
@@ -192,16 +198,17 @@ def _train_stage(cfg: TrainConfig, name: str, out: Path, resume: bool,
 
     def env_of() -> TrainEnv:
         nonlocal env
-        env = env or TrainEnv(cfg.env.name, cfg.env.max_steps, cfg.env.catalogue_seed)
+        env = env or TrainEnv(cfg.env.name, cfg.env.max_steps, cfg.env.catalogue_seed, out / "data" / "bootstrap")
         return env
 
     units: list[tuple[str, dict[str, Any], bool]] = []
+    started = time.perf_counter()
     try:
         if isinstance(stage, BaseStage):
-            units.append((stage.name, _write_stage(out, stage.name, cfg, run_base(cfg, stage, env_of(), phase)), False))
+            units.append((stage.name, _write_stage(out, stage.name, cfg, run_base(cfg, stage, env_of(), phase), started), False))
         elif isinstance(stage, RFTStage):
             result = run_rft(cfg, stage, stage_dir(out, stage.init), env_of(), phase)
-            units.append((stage.name, _write_stage(out, stage.name, cfg, result), False))
+            units.append((stage.name, _write_stage(out, stage.name, cfg, result, started), False))
         else:
             units += _run_iterated(cfg, stage, out, env_of, resume, phase)
     finally:

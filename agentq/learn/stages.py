@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .batches import DecisionExample, OutcomeExample
+from .bootstrap import searched_env_steps
 from .checkpoint import load
 from .collect import Sampler, TrainEnv, Trajectory
 from .config import BaseStage, RFTStage, TrainConfig
@@ -145,6 +146,9 @@ def run_base(cfg: TrainConfig, stage: BaseStage, env: TrainEnv, phase: Phase = _
         "rollout_success": _rate(rollouts), "held_out_tasks": len(held),
         "held_out_expert_states": held_out_notes(policy, held),
     }  # fmt: skip
+    if not env.has_expert:  # the demonstrations' search is the stage's data collection (and the held-out ones' its validation's)
+        notes["collection_env_steps"] = searched_env_steps(env, "demo", stage.demos)
+        notes["validation_env_steps"] = searched_env_steps(env, "holdout", cfg.tasks.holdout)
     return StageResult({"policy": policy, "critic": critic, "judge": judge}, notes)
 
 

@@ -94,6 +94,7 @@ class StageRecord(BaseModel):
     copy_of: str | None = None
     collection_env_steps: int | None = None
     iterations: int | None = None
+    wall_s: float | None = None  # training wall time (an iterated stage's copy: summed over its iterations)
 
 
 class _Read(BaseModel):

@@ -20,7 +20,8 @@ def test_search_bootstrapped_base_stage_trains_and_its_policy_runs(tmp_path, min
     fit = {"policy": {"epochs": 2}, "critic": {"epochs": 2}, "judge": {"epochs": 2}}
     cfg = train_config_from_dict({
         "name": "tiny_miniwob", "seed": 0, "env": {"name": "miniwob", "max_steps": 6},
-        "tasks": {"split": "train", "ids": ["train-navigate-tree.0", "train-click-scroll-list.1"], "holdout": 0},
+        "tasks": {"split": "train", "ids": ["train-navigate-tree.0", "train-click-scroll-list.1", "train-choose-date-nodelay.7",
+                                             "train-login-user.3"], "holdout": 2},
         "judge_hardening": {"rounds": 0},
         "features": {"buckets": 4096}, "model": {"dim": 8, "hidden": 16},
         "stages": [
@@ -33,6 +34,12 @@ def test_search_bootstrapped_base_stage_trains_and_its_policy_runs(tmp_path, min
     run_training(cfg, tmp_path / "run")
     notes = json.loads((tmp_path / "run" / "checkpoints" / "base" / "stage.json").read_text())["notes"]
     assert notes["demos"] >= 1 and notes["demo_success"] == notes["demos"] and notes["decisions"] >= 1
+    logged = [json.loads(line) for line in (tmp_path / "run" / "data" / "bootstrap" / "demo.jsonl").read_text().splitlines()]
+    assert [t["task_id"] for t in logged] == cfg.tasks.ids[:2]  # the search is logged once for the run; later stages replay it
+    assert notes["collection_env_steps"] == sum(t["env_steps"] for t in logged) >= notes["decisions"]
+    held = [json.loads(line) for line in (tmp_path / "run" / "data" / "bootstrap" / "holdout.jsonl").read_text().splitlines()]
+    assert [t["task_id"] for t in held] == cfg.tasks.ids[2:]
+    assert notes["validation_env_steps"] == sum(t["env_steps"] for t in held) > 0  # every held-out task's search counts
     agentq = json.loads((tmp_path / "run" / "checkpoints" / "agentq_iter1" / "stage.json").read_text())["notes"]
     assert agentq["collection_env_steps"] == 80  # Agent Q's MCTS collection ran on MiniWoB, in the browser
     policy = registry.build("policy", {"name": "learned", "checkpoint": str(tmp_path / "run" / "checkpoints" / "base")})
