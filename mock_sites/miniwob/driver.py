@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from envs.backends.chromium_session import ChromiumSession
-from mock_sites.miniwob.page_script import ID_ATTRIBUTE, SNAPSHOT_JS, START_EPISODE_JS, STATUS_JS, TOGGLE_OPTION_JS
+from mock_sites.miniwob.page_script import ID_ATTRIBUTE, SETTLE_JS, SNAPSHOT_JS, START_EPISODE_JS, STATUS_JS, TOGGLE_OPTION_JS
 from mock_sites.miniwob.server import task_path
 
 NAVIGATION_TIMEOUT_MS = 15_000
 ACTION_TIMEOUT_MS = 1_500
-SETTLE_MS = 0  # MiniWoB's -nodelay tasks update the page synchronously
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,9 @@ class MiniWoBDriver(ChromiumSession):
 
         def run() -> str:
             self.page.goto(self.base_url + task_path(task), wait_until="load")
-            return str(self.page.evaluate(START_EPISODE_JS, seed))
+            instruction = str(self.page.evaluate(START_EPISODE_JS, seed))
+            self.page.evaluate(SETTLE_JS)
+            return instruction
 
         return self._guard(run)
 
@@ -61,17 +62,25 @@ class MiniWoBDriver(ChromiumSession):
         locator = self._locator(element_id)
 
         def run() -> None:
-            if locator.evaluate(TOGGLE_OPTION_JS):  # an option of a list box: toggled, not clicked
-                return
-            locator.click()
+            if not locator.evaluate(TOGGLE_OPTION_JS):  # an option of a list box is toggled, not clicked
+                locator.click()
+            self.page.evaluate(SETTLE_JS)
 
         self._guard(run)
 
     def fill(self, element_id: int, text: str) -> None:
-        self._guard(lambda: self._locator(element_id).fill(text))
+        def run() -> None:
+            self._locator(element_id).fill(text)
+            self.page.evaluate(SETTLE_JS)
+
+        self._guard(run)
 
     def select(self, element_id: int, value: str) -> None:
-        self._guard(lambda: self._locator(element_id).select_option(value=value))
+        def run() -> None:
+            self._locator(element_id).select_option(value=value)
+            self.page.evaluate(SETTLE_JS)
+
+        self._guard(run)
 
     def screenshot(self) -> bytes:
         return self._guard(lambda: self.page.screenshot(type="png"))

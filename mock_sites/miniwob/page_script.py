@@ -34,6 +34,11 @@ TOGGLE_OPTION_JS = """(el) => {
   return true;
 }"""
 
+# Let the page finish what an action (or the episode's start) set off before it is read: timers of
+# zero delay run (jQuery UI's autocomplete searches in one), twice over for the ones they set.
+# Without it, whether the page shows the result of that work depends on the machine's load.
+SETTLE_JS = """() => new Promise((done) => setTimeout(() => setTimeout(done, 0), 0))"""
+
 STATUS_JS = """() => ({done: !!WOB_DONE_GLOBAL, raw: Number(WOB_RAW_REWARD_GLOBAL),
   reason: WOB_REWARD_REASON === null ? null : String(WOB_REWARD_REASON)})"""
 
