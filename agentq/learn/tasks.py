@@ -1,10 +1,9 @@
-"""The run's train tasks and demonstrations: seeds by purpose, the seeded task order split into
-fitted and held-out tasks, and the expert's (or search's) demonstrations on them."""
+"""The run's train tasks and demonstrations: the seeded task order split into fitted and held-out
+tasks, and the expert's (or search's) demonstrations on them (seeds by purpose: `seeds.derive_seed`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
