@@ -31,7 +31,7 @@ from .seeds import derive_seed
 SEARCH_DEMO_TRIES = 20  # random rollouts per task when demonstrations come from search
 
 
-class BootstrapError(RuntimeError):
+class BootstrapError(ValueError):
     """A bootstrap log that cannot be read, or a replay that does not match it."""
 
 
@@ -58,8 +58,10 @@ class BootstrapLog:
             for n, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
                 try:
                     task = SearchedTask.model_validate(json.loads(line))
-                except (ValueError, ValidationError) as exc:
-                    raise BootstrapError(f"{self.path}:{n}: not a bootstrap record ({exc}); delete the file to search again") from exc
+                except ValueError as exc:  # not JSON, or a ValidationError (one line per field at fault)
+                    problem = ("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                               if isinstance(exc, ValidationError) else str(exc))  # fmt: skip
+                    raise BootstrapError(f"{self.path}:{n}: not a bootstrap record ({problem}); delete the file to search again") from exc
                 self.tasks[(task.index, task.task_id, task.seed)] = task
 
     def get(self, index: int, task_id: str, seed: int) -> SearchedTask | None:
@@ -77,7 +79,7 @@ def bootstrap_log(env: TrainEnv, key: str) -> BootstrapLog:
     """The env's log for `key`, read from its folder on first use and kept with the env after."""
     if key not in env.bootstrap_logs:
         env.bootstrap_logs[key] = BootstrapLog(env.bootstrap_dir, key)
-    return env.bootstrap_logs[key]  # type: ignore[no-any-return]
+    return env.bootstrap_logs[key]
 
 
 def searched_env_steps(env: TrainEnv, key: str, n: int) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from envs.oracle import Oracle
 from .batches import DecisionExample, OutcomeExample
 from .features import Featuriser
 from .inference import CandidateModel
+
+if TYPE_CHECKING:
+    from .bootstrap import BootstrapLog
 
 Obs = dict[str, Any]
 TRAIN_PREFIX = "train-"
@@ -62,7 +65,7 @@ class TrainEnv:
     def __init__(self, site: str, max_steps: int, catalogue_seed: int = 0, bootstrap_dir: Path | None = None) -> None:
         self.site = load_site(site)
         self.bootstrap_dir = bootstrap_dir  # where demonstrations bootstrapped from search are logged (None: nowhere)
-        self.bootstrap_logs: dict[str, Any] = {}  # key -> agentq.learn.bootstrap.BootstrapLog, read or made on first use
+        self.bootstrap_logs: dict[str, BootstrapLog] = {}  # by purpose, read or made on first use (agentq.learn.bootstrap)
         backends = tuple(getattr(self.site, "backends", ("http",)))
         backend = "http" if "http" in backends else backends[0]
         self._make = lambda: self.site.make_env(backend, max_steps=max_steps, catalogue_seed=catalogue_seed)
