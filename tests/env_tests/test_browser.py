@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import socket
 
 import gymnasium as gym
@@ -13,6 +12,7 @@ from gymnasium.utils.env_checker import check_env
 
 from mock_sites.restaurant.tasks import load_suite
 from env_helpers import run_expert
+from process_helpers import is_running, kill_and_wait
 from envs.oracle import Oracle
 
 pytestmark = pytest.mark.browser
@@ -70,14 +70,16 @@ def test_a_dead_browser_is_reported_and_the_next_reset_works() -> None:
     env.reset(seed=0, options={"task_id": "dev-0000"})
     pid = env.unwrapped.backend.browser_pid()
     assert pid is not None
-    psutil.Process(pid).send_signal(signal.SIGKILL)
-    psutil.Process(pid).wait(timeout=10)
-    obs, reward, terminated, truncated, info = env.step("click(1)")
-    assert truncated and reward == 0.0
-    assert "browser" in obs["last_action_error"] and "error" in info
-    actions, reward, _ = run_expert(env, "dev-0000")
-    assert reward == 1.0
-    env.close()
+    try:
+        kill_and_wait(pid)
+        assert not is_running(pid)
+        obs, reward, terminated, truncated, info = env.step("click(1)")
+        assert truncated and reward == 0.0
+        assert "browser" in obs["last_action_error"] and "error" in info
+        actions, reward, _ = run_expert(env, "dev-0000")
+        assert reward == 1.0
+    finally:
+        env.close()  # a failure here must not leave this thread's shared Playwright driver running
 
 
 def test_close_leaves_no_browser_or_server_behind() -> None:
@@ -88,7 +90,7 @@ def test_close_leaves_no_browser_or_server_behind() -> None:
     started = _chromium_pids() - before
     assert started
     env.close()
-    alive = [pid for pid in started if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    alive = [pid for pid in started if is_running(pid)]
     assert alive == []
     with pytest.raises(OSError):  # the site's server thread is gone too
         socket.create_connection(("127.0.0.1", port), timeout=2)

@@ -18,11 +18,12 @@ BLOCKING = ("critical", "serious")
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
+    from envs.backends.chromium_session import PLAYWRIGHT
 
     run = make_run(tmp_path_factory.mktemp("html"))
     report = write_html_report(run)
-    with sync_playwright() as pw:
+    pw = PLAYWRIGHT.acquire()  # this thread's driver, shared with any env another test left open
+    try:
         try:
             default = pw.chromium.executable_path
         except Exception:
@@ -35,6 +36,8 @@ def page(tmp_path_factory):
         pg.goto(report.as_uri())
         yield pg
         browser.close()
+    finally:
+        PLAYWRIGHT.release()
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
 
 

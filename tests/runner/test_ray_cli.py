@@ -10,6 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 from runner_helpers import base_config, read_jsonl, start_cli, write_yaml
+from process_helpers import is_running
 
 from agentq.results import summarize
 
@@ -28,7 +29,7 @@ def _gone(pids: list[int], limit: float) -> list[int]:
     end = time.monotonic() + limit
     alive = pids
     while alive and time.monotonic() < end:
-        alive = [p for p in alive if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        alive = [p for p in alive if is_running(p)]
         time.sleep(0.2)
     return alive
 

@@ -7,6 +7,7 @@ import sys
 import psutil
 import pytest
 from runner_helpers import base_config, read_jsonl, without_timings
+from process_helpers import is_running
 
 from agentq.config import config_from_dict, config_hash
 from agentq.runner import RunnerError, run_experiment
@@ -162,5 +163,5 @@ def test_browsers_live_and_close_inside_the_actors(tmp_path, local_ray):
     out = run_experiment(config_from_dict(data), tmp_path / "run", workers=1, executor="ray", on_row=browsers)
     assert out.completed == 2 and out.errors == 0
     assert seen, "no Chromium ran under the Ray actor"
-    alive = [p for p in seen if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    alive = [p for p in seen if is_running(p)]
     assert alive == []  # closed by the actor's worker before the actor ended
