@@ -179,7 +179,8 @@ class Oracle:
         memo = self._memo_for(state)
         out = []
         for action in actions:
-            known = self._progress.get((here, action))
+            cache = (here, tuple(state.history), action)  # back() reads the history, which the key leaves out
+            known = self._progress.get(cache)
             if known is None:
                 scratch = self._scratch_env()
                 scratch.restore(state)
@@ -188,7 +189,7 @@ class Oracle:
                 after_state = scratch.snapshot()
                 key = state_key(after_state)
                 after = memo[key] if key in memo else self._walk_expert(scratch, after_state, key, memo)
-                known = self._progress[(here, action)] = after < before
+                known = self._progress[cache] = after < before
             out.append(known)
         return out
 

@@ -57,3 +57,20 @@ def test_the_oracle_never_moves_the_env_it_reads(env):
     oracle.distance()
     assert state_key(env.unwrapped.snapshot()) == state_key(before)
     assert env.unwrapped.steps == before.steps
+
+
+def test_back_is_judged_from_the_history_of_the_state_asked_about(env):
+    """Two states with the same key whose back() leads to different pages: one oracle judges each
+    as a fresh oracle does, whichever it saw first (a cache blind to the history made an episode's
+    figures depend on which episodes of its task the same worker ran before)."""
+    env.reset(seed=1, options={"task_id": "dev-0000"})
+    for action in ('select(6, "5:30 PM")', 'select(7, "17 people")', 'select(6, "7:00 PM")', "click(3)"):
+        env.step(action)
+    shallow = env.unwrapped.snapshot()
+    env.step("click(3)")  # the same page again, one more entry in the history
+    deep = env.unwrapped.snapshot()
+    assert state_key(shallow) == state_key(deep) and shallow.history != deep.history
+    fresh = [Oracle(env).makes_progress(["back()"], state=s)[0] for s in (shallow, deep)]
+    assert fresh[0] != fresh[1]  # the case is real: back() makes progress from one and not the other
+    oracle = Oracle(env)
+    assert [oracle.makes_progress(["back()"], state=s)[0] for s in (deep, shallow)][::-1] == fresh
