@@ -50,7 +50,8 @@ class Oracle:
     `distance()` is the number of steps the expert needs from a state to a successful end
     (``inf`` when it cannot get there); an action *makes progress* when the distance after it is
     smaller than before. Distances are computed in a private in-process copy of the site (the
-    http backend), never in `env`, and memoised per state for the current task.
+    http backend), never in `env`, and memoised for the current task: distances per state, each
+    action's verdict per state and back-button history (`back()` reads it; the state key leaves it out).
     """
 
     privileged = True
