@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from envs.actions import ActionError, format_action, parse_action
+from envs.actions import ActionError, back, format_action, parse_action
 from envs.page import parse_page
 from envs.site import ExpertView
 
@@ -51,7 +51,8 @@ class Oracle:
     (``inf`` when it cannot get there); an action *makes progress* when the distance after it is
     smaller than before. Distances are computed in a private in-process copy of the site (the
     http backend), never in `env`, and memoised for the current task: distances per state, each
-    action's verdict per state and back-button history (`back()` reads it; the state key leaves it out).
+    action's verdict per state, and `back()`'s per state and back-button history (it is the one
+    action that reads the history, which the state key leaves out).
     """
 
     privileged = True
@@ -180,7 +181,7 @@ class Oracle:
         memo = self._memo_for(state)
         out = []
         for action in actions:
-            cache = (here, tuple(state.history), action)  # back() reads the history, which the key leaves out
+            cache = (here, state.history if canonical_action(action) == back() else (), action)  # see the docstring
             known = self._progress.get(cache)
             if known is None:
                 scratch = self._scratch_env()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from envs.backends.chromium_session import ChromiumSession
@@ -58,29 +59,29 @@ class MiniWoBDriver(ChromiumSession):
     def _locator(self, element_id: int):
         return self.page.locator(f'[{ID_ATTRIBUTE}="{element_id}"]')
 
+    def _act(self, action: Callable[[], object]) -> None:
+        """Do `action` on the page, then let the page settle (SETTLE_JS) so it is read after its effects."""
+
+        def run() -> None:
+            action()
+            self.page.evaluate(SETTLE_JS)
+
+        self._guard(run)
+
     def click(self, element_id: int) -> None:
         locator = self._locator(element_id)
 
-        def run() -> None:
+        def toggle_or_click() -> None:
             if not locator.evaluate(TOGGLE_OPTION_JS):  # an option of a list box is toggled, not clicked
                 locator.click()
-            self.page.evaluate(SETTLE_JS)
 
-        self._guard(run)
+        self._act(toggle_or_click)
 
     def fill(self, element_id: int, text: str) -> None:
-        def run() -> None:
-            self._locator(element_id).fill(text)
-            self.page.evaluate(SETTLE_JS)
-
-        self._guard(run)
+        self._act(lambda: self._locator(element_id).fill(text))
 
     def select(self, element_id: int, value: str) -> None:
-        def run() -> None:
-            self._locator(element_id).select_option(value=value)
-            self.page.evaluate(SETTLE_JS)
-
-        self._guard(run)
+        self._act(lambda: self._locator(element_id).select_option(value=value))
 
     def screenshot(self) -> bytes:
         return self._guard(lambda: self.page.screenshot(type="png"))
